@@ -1,0 +1,9 @@
+namespace EngineeringFramework.Core.Checklists;
+
+public enum ChecklistItemStatus
+{
+    NotStarted,
+    InProgress,
+    Done,
+    NotApplicable,
+}

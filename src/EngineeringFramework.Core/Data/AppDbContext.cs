@@ -1,0 +1,90 @@
+using System.Linq.Expressions;
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace EngineeringFramework.Core.Data;
+
+/// <summary>
+/// The product's database. Provider-specific subclasses (<see cref="SqliteAppDbContext"/>,
+/// <see cref="PostgresAppDbContext"/>) exist only so each provider owns its migrations.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options, ITenantContext tenant) : DbContext(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<Department> Departments => Set<Department>();
+
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
+
+    /// <summary>
+    /// Read by the tenant query filter on every query. <see cref="Guid.Empty"/> when no tenant is set:
+    /// no row has that organization id, so an unscoped query returns nothing.
+    /// </summary>
+    internal Guid CurrentOrganizationId => tenant.OrganizationId ?? Guid.Empty;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly, t => t.Namespace?.StartsWith("EngineeringFramework.Core", StringComparison.Ordinal) == true);
+        ApplyTenantFilters(modelBuilder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL and stable when members are reordered.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                // The original value stays in the UPDATE's WHERE clause, so a stale writer updates 0 rows.
+                entry.Entity.Version = entry.OriginalValues.GetValue<long>(nameof(IVersioned.Version)) + 1;
+            }
+        }
+    }
+
+    private void ApplyTenantFilters(ModelBuilder modelBuilder)
+    {
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes())
+        {
+            if (!typeof(IOrganizationOwned).IsAssignableFrom(entityType.ClrType))
+            {
+                continue;
+            }
+
+            // e => e.OrganizationId == this.CurrentOrganizationId (Organization compares its own Id).
+            var parameter = Expression.Parameter(entityType.ClrType, "e");
+            var ownerProperty = entityType.ClrType == typeof(Organization) ? nameof(Organization.Id) : nameof(IOrganizationOwned.OrganizationId);
+            var body = Expression.Equal(
+                Expression.Property(parameter, ownerProperty),
+                Expression.Property(Expression.Constant(this), nameof(CurrentOrganizationId)));
+            modelBuilder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter.Name, Expression.Lambda(body, parameter));
+        }
+    }
+}

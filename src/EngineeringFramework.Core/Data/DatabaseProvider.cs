@@ -1,0 +1,7 @@
+namespace EngineeringFramework.Core.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

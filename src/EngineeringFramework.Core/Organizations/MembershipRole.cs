@@ -1,0 +1,7 @@
+namespace EngineeringFramework.Core.Organizations;
+
+public enum MembershipRole
+{
+    Member,
+    Admin,
+}

@@ -1,0 +1,8 @@
+namespace EngineeringFramework.Core.Organizations;
+
+public enum Plan
+{
+    Free,
+    Pro,
+    Enterprise,
+}

@@ -1,0 +1,30 @@
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Tenancy;
+
+namespace EngineeringFramework.Core.Projects;
+
+public sealed class Project : IOrganizationOwned
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid OrganizationId { get; init; }
+
+    public Guid DepartmentId { get; set; }
+
+    public required string Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public Guid? LeadUserId { get; set; }
+
+    public DateOnly? TargetDate { get; set; }
+
+    public ProjectStatus Status { get; set; } = ProjectStatus.Active;
+
+    /// <summary>The framework version the checklist was copied from (set by the framework content feature).</summary>
+    public Guid? FrameworkVersionId { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    public List<ChecklistItem> ChecklistItems { get; } = [];
+}

@@ -1,0 +1,8 @@
+namespace EngineeringFramework.Core.Projects;
+
+public enum ProjectStatus
+{
+    Active,
+    Completed,
+    Archived,
+}
