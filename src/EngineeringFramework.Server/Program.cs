@@ -1,1 +1,6 @@
-return 0;
+using EngineeringFramework.Server.Hosting;
+
+return await AppCommandLine.RunAsync(args);
+
+/// <summary>The entry point type, visible to integration tests.</summary>
+public partial class Program;

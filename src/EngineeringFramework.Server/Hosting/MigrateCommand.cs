@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace EngineeringFramework.Server.Hosting;
+
+internal static class MigrateCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("migrate", "Apply pending database migrations to DATABASE_URL (or the embedded SQLite file) and exit.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var app = ServerHost.Build(AppCommandLine.RawArgs(parse), error);
+            if (app is null)
+            {
+                return 1;
+            }
+
+            await using (app)
+            {
+                await ServerHost.MigrateAsync(app.Services, cancellationToken);
+            }
+
+            output.WriteLine("Database is up to date.");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,150 @@
+using EngineeringFramework.Core.Crypto;
+using EngineeringFramework.Core.Data;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+
+namespace EngineeringFramework.Server.Hosting;
+
+/// <summary>Builds the web application: validated settings first, then the hardened pipeline, then features.</summary>
+internal static partial class ServerHost
+{
+    /// <summary>
+    /// Builds the app, or returns null after writing every configuration problem to <paramref name="error"/>
+    /// (the caller exits non-zero before anything listens).
+    /// </summary>
+    public static WebApplication? Build(string[] args, TextWriter error, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        configure?.Invoke(builder);
+
+        var (settings, errors) = ServerSettings.Read(builder.Configuration, builder.Environment);
+        if (settings is null)
+        {
+            error.WriteLine($"Engineering Framework cannot start ({builder.Environment.EnvironmentName}): configuration is invalid.");
+            foreach (var problem in errors)
+            {
+                error.WriteLine($"  - {problem}");
+            }
+
+            return null;
+        }
+
+        ConfigureLogging(builder);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SecretBox(settings.EncryptionKey
+            ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
+        services.AddAppData(settings.Database);
+        services.AddAppProblemDetails();
+        services.AddAppRateLimiting(builder.Configuration);
+        services.AddAppAuthentication();
+        services.AddAppHealth();
+        services.AddCors(o => o.AddDefaultPolicy(p => p
+            .WithOrigins([.. settings.CorsAllowedOrigins])
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")));
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies are believed: the loopback defaults are removed too, so a
+            // header sent by anyone else can change neither the client address nor the scheme.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.TrustedProxies)
+            {
+                o.KnownProxies.Add(proxy);
+            }
+
+            foreach (var network in settings.TrustedNetworks)
+            {
+                o.KnownIPNetworks.Add(network);
+            }
+        });
+        if (settings.PublicUrl.Scheme == Uri.UriSchemeHttps)
+        {
+            services.AddHttpsRedirection(o => o.HttpsPort = settings.PublicUrl.Port);
+        }
+
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        // Request-start lines carry the full query string, where OAuth codes and misplaced tokens travel:
+        // never below Warning, whatever the configuration says. Request logging, if ever wanted, must redact.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per line: structured fields stay fields for the log pipeline.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseAppProblemDetails();
+        app.UseAppSecurityHeaders(app.Environment);
+        if (!app.Environment.IsDevelopment())
+        {
+            // Probes from a load balancer speak plain HTTP to /health; everything else moves to HTTPS.
+            app.UseWhen(c => !c.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal), a => a.UseHttpsRedirection());
+        }
+
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAppRateLimiting();
+        app.UseAuthorization();
+
+        app.MapAppHealth();
+        foreach (var contributor in app.Services.GetServices<IEndpointContributor>())
+        {
+            contributor.Map(app);
+        }
+    }
+
+    /// <summary>Applies pending migrations when this deployment allows it (the embedded default does; Production uses <c>migrate</c>).</summary>
+    public static async Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var settings = app.Services.GetRequiredService<ServerSettings>();
+        if (!settings.MigrateOnStart)
+        {
+            return;
+        }
+
+        await MigrateAsync(app.Services, cancellationToken);
+    }
+
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var settings = services.GetRequiredService<ServerSettings>();
+        if (settings.Database.Provider == DatabaseProvider.Sqlite)
+        {
+            Directory.CreateDirectory(settings.DataDirectory);
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            LogMigrating(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)), pending.Count, settings.Database.Provider);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) to the {Provider} database")]
+    private static partial void LogMigrating(ILogger logger, int count, DatabaseProvider provider);
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace EngineeringFramework.Server.Tests.Support;
+
+/// <summary>Runs the built server executable as a separate process, as an operator would.</summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process process;
+
+    private ServerProcess(Process process) => this.process = process;
+
+    public static string ServerAssembly
+    {
+        get
+        {
+            // The server's own build output sits beside this test project's in the artifacts tree:
+            // artifacts/bin/EngineeringFramework.Server.Tests/<config>/ -> artifacts/bin/EngineeringFramework.Server/<config>/
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var path = Path.Combine(testOutput.Parent!.Parent!.FullName, "EngineeringFramework.Server", testOutput.Name, "EngineeringFramework.Server.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
+        }
+    }
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(ServerAssembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // A clean slate: nothing inherited from the test runner decides the outcome.
+        foreach (var key in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ENCRYPTION_KEY", "PUBLIC_URL", "DATABASE_URL", "DATA_DIR", "ASPNETCORE_URLS" })
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new ServerProcess(Process.Start(start)!);
+    }
+
+    public async Task<(int ExitCode, string Output, string Error)> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var output = process.StandardOutput.ReadToEndAsync(cancel.Token);
+        var error = process.StandardError.ReadToEndAsync(cancel.Token);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    public bool HasExited => process.HasExited;
+
+    private bool disposed;
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+}

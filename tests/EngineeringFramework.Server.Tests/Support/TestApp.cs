@@ -1,0 +1,95 @@
+using EngineeringFramework.Core.Crypto;
+using EngineeringFramework.Server.Hosting;
+using EngineeringFramework.Testing;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace EngineeringFramework.Server.Tests.Support;
+
+/// <summary>
+/// The real server (Kestrel on a loopback port, the real pipeline, a throw-away database) for one test.
+/// Production instances sit behind a pretend TLS-terminating proxy on 127.0.0.1: the client sends
+/// <c>X-Forwarded-Proto: https</c>, which the server believes only because 127.0.0.1 is a configured proxy.
+/// </summary>
+internal sealed class TestApp : IAsyncDisposable
+{
+    private readonly TestDatabase database;
+    private readonly string dataDirectory;
+
+    private TestApp(WebApplication app, TestDatabase database, string dataDirectory, HttpClient client)
+    {
+        App = app;
+        this.database = database;
+        this.dataDirectory = dataDirectory;
+        Client = client;
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; }
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
+
+    public static async Task<TestApp> StartAsync(
+        string environment = "Development",
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var database = await TestDatabase.CreateAsync(migrate: false);
+        var dataDirectory = Directory.CreateTempSubdirectory("ef-test-data-").FullName;
+        var production = environment == "Production";
+        var configuration = new Dictionary<string, string?>
+        {
+            [ServerSettings.DataDirKey] = dataDirectory,
+            [ServerSettings.DatabaseUrlKey] = database.DatabaseUrl,
+            [ServerSettings.MigrateOnStartKey] = "true",
+        };
+        if (production)
+        {
+            configuration[ServerSettings.PublicUrlKey] = "https://ef.example.test";
+            configuration[ServerSettings.EncryptionKeyKey] = EncryptionKey.Generate();
+            configuration[ServerSettings.TrustedProxiesKey] = "127.0.0.1";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var error = new StringWriter();
+        var app = ServerHost.Build(["--environment", environment], error, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Services.AddFakeLogging();
+            configure?.Invoke(builder);
+        });
+        if (app is null)
+        {
+            throw new InvalidOperationException("The server refused to start: " + error);
+        }
+
+        await ServerHost.PrepareDatabaseAsync(app, TestContext.Current.CancellationToken);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.Urls.First()) };
+        if (production)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+            // The public host name, as the proxy would pass it (HSTS is never sent for loopback names).
+            client.DefaultRequestHeaders.Host = "ef.example.test";
+        }
+
+        return new TestApp(app, database, dataDirectory, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await database.DisposeAsync();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
