@@ -48,6 +48,7 @@ internal static class AppCommandLine
 
         root.Subcommands.Add(ServeCommand.Create(error));
         root.Subcommands.Add(MigrateCommand.Create(output, error));
+        root.Subcommands.Add(FrameworkCommands.Create(output));
         return root;
     }
 

@@ -111,6 +111,32 @@ public sealed class ExecutableTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [Fact]
+    public async Task Framework_validate_prints_the_counts_of_the_default_framework()
+    {
+        using var server = ServerProcess.Start(new Dictionary<string, string?>(), "framework", "validate", EngineeringFramework.Testing.Repository.InRepository("content", "default-framework"));
+
+        var (exitCode, output, _) = await server.WaitForExitAsync(Timeout);
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^categories=\d+ subcategories=\d+ items=\d+ templates=\d+\s*$", output);
+    }
+
+    [Fact]
+    public async Task Framework_validate_prints_each_error_with_its_location_and_exits_1()
+    {
+        var folder = Directory.CreateTempSubdirectory("ef-framework-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "framework.yml"), "categories:\n  - name: \"\"\n    slug: \"Bad Slug\"\n    order: 1\n    subcategories: []\ntemplates: []\n", TestContext.Current.CancellationToken);
+        using var server = ServerProcess.Start(new Dictionary<string, string?>(), "framework", "validate", folder);
+
+        var (exitCode, output, _) = await server.WaitForExitAsync(Timeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("categories[0].slug", output, StringComparison.Ordinal);
+        Assert.Contains("categories[0].name", output, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,3 @@
+namespace EngineeringFramework.Core.Frameworks;
+
+internal sealed record FrameworkTemplate(string Slug, string Name, string Markdown);
