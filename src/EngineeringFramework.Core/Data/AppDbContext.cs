@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.Tenancy;
@@ -26,6 +27,12 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<Project> Projects => Set<Project>();
 
     public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
+
+    public DbSet<FrameworkVersion> FrameworkVersions => Set<FrameworkVersion>();
+
+    public DbSet<FrameworkVersionItem> FrameworkVersionItems => Set<FrameworkVersionItem>();
+
+    public DbSet<FrameworkVersionTemplate> FrameworkVersionTemplates => Set<FrameworkVersionTemplate>();
 
     /// <summary>
     /// Read by the tenant query filter on every query. <see cref="Guid.Empty"/> when no tenant is set:
@@ -73,6 +80,18 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     {
         foreach (var entityType in modelBuilder.Model.GetEntityTypes())
         {
+            if (typeof(ISystemOrOrganizationOwned).IsAssignableFrom(entityType.ClrType))
+            {
+                // e => e.OrganizationId == null || e.OrganizationId == this.CurrentOrganizationId
+                var shared = Expression.Parameter(entityType.ClrType, "e");
+                var owner = Expression.Property(shared, nameof(ISystemOrOrganizationOwned.OrganizationId));
+                var sharedBody = Expression.OrElse(
+                    Expression.Equal(owner, Expression.Constant(null, typeof(Guid?))),
+                    Expression.Equal(owner, Expression.Convert(Expression.Property(Expression.Constant(this), nameof(CurrentOrganizationId)), typeof(Guid?))));
+                modelBuilder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter.Name, Expression.Lambda(sharedBody, shared));
+                continue;
+            }
+
             if (!typeof(IOrganizationOwned).IsAssignableFrom(entityType.ClrType))
             {
                 continue;

@@ -49,6 +49,7 @@ internal static class AppCommandLine
         root.Subcommands.Add(ServeCommand.Create(error));
         root.Subcommands.Add(MigrateCommand.Create(output, error));
         root.Subcommands.Add(FrameworkCommands.Create(output));
+        root.Subcommands.Add(AuthzCommands.Create(output));
         return root;
     }
 

@@ -21,6 +21,7 @@ internal static class MigrateCommand
             await using (app)
             {
                 await ServerHost.MigrateAsync(app.Services, cancellationToken);
+                await ServerHost.SeedSystemFrameworkAsync(app.Services, cancellationToken);
             }
 
             output.WriteLine("Database is up to date.");

@@ -1,5 +1,6 @@
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Frameworks.Versions;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 
@@ -115,16 +116,49 @@ internal static partial class ServerHost
         }
     }
 
-    /// <summary>Applies pending migrations when this deployment allows it (the embedded default does; Production uses <c>migrate</c>).</summary>
+    /// <summary>
+    /// Applies pending migrations when this deployment allows it (the embedded default does; Production uses
+    /// <c>migrate</c>), then makes sure the built-in framework is the current system framework.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var settings = app.Services.GetRequiredService<ServerSettings>();
-        if (!settings.MigrateOnStart)
+        if (settings.MigrateOnStart)
         {
-            return;
+            await MigrateAsync(app.Services, cancellationToken);
+        }
+        else
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost));
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                // Start anyway: /health/ready reports the outage, and the server recovers when the database does.
+                LogDatabaseUnreachable(logger);
+                return;
+            }
+
+            if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                LogPendingMigrations(logger);
+                return;
+            }
         }
 
-        await MigrateAsync(app.Services, cancellationToken);
+        await SeedSystemFrameworkAsync(app.Services, cancellationToken);
+    }
+
+    /// <summary>The built-in framework, shipped beside the executable, becomes the system framework when its content changed.</summary>
+    public static async Task SeedSystemFrameworkAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await SystemFrameworkSeeder.SeedAsync(
+            scope.ServiceProvider.GetRequiredService<AppDbContext>(),
+            scope.ServiceProvider.GetRequiredService<TimeProvider>(),
+            Path.Combine(AppContext.BaseDirectory, "content", "default-framework"),
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SystemFrameworkSeeder)),
+            cancellationToken);
     }
 
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -144,6 +178,12 @@ internal static partial class ServerHost
             await db.Database.MigrateAsync(cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database is not reachable; start-up preparation skipped")]
+    private static partial void LogDatabaseUnreachable(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database has pending migrations: run the migrate command (or set MIGRATE_ON_START=true)")]
+    private static partial void LogPendingMigrations(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) to the {Provider} database")]
     private static partial void LogMigrating(ILogger logger, int count, DatabaseProvider provider);

@@ -154,6 +154,208 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.ToTable("Departments");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CategoryCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("SubcategoryCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TemplateCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "ContentHash");
+
+                    b.HasIndex("OrganizationId", "IsCurrent");
+
+                    b.ToTable("FrameworkVersions");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameworkVersionId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionCategory");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DefinitionMarkdown")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Optional")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("SubcategoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TemplateSlug")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubcategoryId");
+
+                    b.HasIndex("FrameworkVersionId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionItems");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionSubcategory");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameworkVersionId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionTemplates");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Organizations.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -328,6 +530,56 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", null)
+                        .WithMany("Categories")
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionItem", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", null)
+                        .WithMany("Items")
+                        .HasForeignKey("SubcategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", null)
+                        .WithMany("Subcategories")
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionTemplate", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", null)
+                        .WithMany("Templates")
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Organizations.Membership", b =>
                 {
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", "Organization")
@@ -365,6 +617,23 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
+                {
+                    b.Navigation("Categories");
+
+                    b.Navigation("Templates");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", b =>
+                {
+                    b.Navigation("Subcategories");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("EngineeringFramework.Core.Organizations.Organization", b =>

@@ -148,6 +148,208 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.ToTable("Departments");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CategoryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ItemCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubcategoryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TemplateCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "ContentHash");
+
+                    b.HasIndex("OrganizationId", "IsCurrent");
+
+                    b.ToTable("FrameworkVersions");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameworkVersionId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionCategory");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefinitionMarkdown")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Optional")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubcategoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateSlug")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubcategoryId");
+
+                    b.HasIndex("FrameworkVersionId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionItems");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CategoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionSubcategory");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameworkVersionId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("FrameworkVersionTemplates");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Organizations.Membership", b =>
                 {
                     b.Property<Guid>("Id")
@@ -322,6 +524,56 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", null)
+                        .WithMany("Categories")
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionItem", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", null)
+                        .WithMany("Items")
+                        .HasForeignKey("SubcategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", null)
+                        .WithMany("Subcategories")
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionTemplate", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", null)
+                        .WithMany("Templates")
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Organizations.Membership", b =>
                 {
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", "Organization")
@@ -359,6 +611,23 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
+                {
+                    b.Navigation("Categories");
+
+                    b.Navigation("Templates");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionCategory", b =>
+                {
+                    b.Navigation("Subcategories");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersionSubcategory", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("EngineeringFramework.Core.Organizations.Organization", b =>

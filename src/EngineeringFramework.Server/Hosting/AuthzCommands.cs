@@ -1,0 +1,26 @@
+using System.CommandLine;
+using EngineeringFramework.Authz.Testing;
+
+namespace EngineeringFramework.Server.Hosting;
+
+/// <summary><c>authz test|conformance|dsl-export</c>: the relationship engine's own checks, runnable by operators and CI.</summary>
+internal static class AuthzCommands
+{
+    public static Command Create(TextWriter output)
+    {
+        var storeFile = new Argument<string>("file") { Description = "A store file in the format of `fga model test` (.fga.yaml)." };
+        var test = new Command("test", "Run a store file's check, list_objects and list_users tests; exit 0 only when none failed.") { storeFile };
+        test.SetAction(parse => StoreFileRunner.Run(parse.GetRequiredValue(storeFile), output));
+
+        var suite = new Argument<string>("file") { Description = "A file in the format of OpenFGA's consolidated_1_1_tests.yaml." };
+        var conformance = new Command("conformance", "Run OpenFGA's conformance suite format against the embedded engine.") { suite };
+        conformance.SetAction(parse => ConformanceRunner.Run(parse.GetRequiredValue(suite), output));
+
+        var source = new Argument<string>("conformance-file") { Description = "The conformance file whose models are converted." };
+        var target = new Argument<string>("output") { Description = "Where to write the JSON of every model, keyed by test name and stage." };
+        var export = new Command("dsl-export", "Convert every model of a conformance file from DSL to OpenFGA JSON (for comparison with the official transformer).") { source, target };
+        export.SetAction(parse => DslFidelity.ExportModels(parse.GetRequiredValue(source), parse.GetRequiredValue(target), output));
+
+        return new Command("authz", "Authorization engine commands.") { test, conformance, export };
+    }
+}
