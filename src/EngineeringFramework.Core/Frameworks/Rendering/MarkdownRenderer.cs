@@ -1,0 +1,61 @@
+using Ganss.Xss;
+using Markdig;
+
+namespace EngineeringFramework.Core.Frameworks.Rendering;
+
+/// <summary>
+/// Renders definitions, templates and notes to HTML that is safe to put in a page.
+/// </summary>
+/// <remarks>
+/// Two independent layers, because framework content comes from customers' repositories and notes from
+/// any member: Markdig never passes raw HTML through (<c>DisableHtml</c> escapes it as text), and the
+/// rendered result then goes through an allow-list sanitizer that keeps only formatting elements and
+/// http, https and mailto links, so no script, event-handler attribute, style or <c>javascript:</c> URL
+/// can reach the browser even if a Markdig extension ever emitted one.
+/// </remarks>
+public sealed class MarkdownRenderer
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UsePipeTables()
+        .UseTaskLists()
+        .UseAutoLinks()
+        .UseEmphasisExtras()
+        .DisableHtml()
+        .Build();
+
+    private readonly HtmlSanitizer sanitizer = CreateSanitizer();
+
+    public string ToHtml(string? markdown)
+        => string.IsNullOrEmpty(markdown) ? string.Empty : sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var options = new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "ins", "mark", "sub", "sup",
+                "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "input",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "title", "type", "checked", "disabled", "start", "align" },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
+        };
+        var sanitizer = new HtmlSanitizer(options);
+        sanitizer.PostProcessNode += (_, e) =>
+        {
+            // Task-list boxes are display only; anything else posing as an input is removed.
+            if (e.Node is AngleSharp.Html.Dom.IHtmlInputElement input && (input.Type != "checkbox" || !input.IsDisabled))
+            {
+                input.Remove();
+            }
+
+            // Links leave the product: no referrer, no window.opener.
+            if (e.Node is AngleSharp.Html.Dom.IHtmlAnchorElement anchor)
+            {
+                anchor.SetAttribute("rel", "noopener noreferrer nofollow");
+            }
+        };
+        return sanitizer;
+    }
+}
