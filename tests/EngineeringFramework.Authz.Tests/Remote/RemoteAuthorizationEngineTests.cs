@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using EngineeringFramework.Authz.Remote;
+
+namespace EngineeringFramework.Authz.Tests.Remote;
+
+public sealed class RemoteAuthorizationEngineTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static RemoteAuthorizationEngine Engine(Uri api, string? modelId = "01MODEL", int attempts = 3, TimeSpan? timeout = null) =>
+        new(new HttpClient(), new RemoteEngineOptions
+        {
+            ApiUrl = api,
+            StoreId = "01STORE",
+            ModelId = modelId,
+            ApiToken = "preshared",
+            MaxAttempts = attempts,
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+            Timeout = timeout ?? TimeSpan.FromSeconds(5),
+        });
+
+    [Fact]
+    public async Task Check_sends_openfga_shape_and_reads_allowed()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("check", 200, """{"allowed":true,"resolution":""}""");
+
+        var result = await Engine(fga.ApiUrl).CheckAsync(
+            new CheckRequest("user:anne", "viewer", "document:1") { ContextualTuples = [new TupleKey("document:1", "editor", "user:anne")] }, Cancel);
+
+        Assert.True(result.Allowed);
+        var (route, body, authorization) = Assert.Single(fga.Requests);
+        Assert.Equal("check", route);
+        Assert.Equal("Bearer preshared", authorization);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"tuple_key":{"user":"user:anne","relation":"viewer","object":"document:1"},"contextual_tuples":{"tuple_keys":[{"user":"user:anne","relation":"editor","object":"document:1"}]},"authorization_model_id":"01MODEL"}"""),
+            body));
+    }
+
+    [Fact]
+    public async Task List_users_sends_object_and_filters_and_reads_all_three_user_forms()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("list-users", 200, """{"users":[{"object":{"type":"user","id":"anne"}},{"userset":{"type":"group","id":"eng","relation":"member"}},{"wildcard":{"type":"user"}},{"object":{"type":"user","id":"anne"}}]}""");
+
+        var result = await Engine(fga.ApiUrl, modelId: null).ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user"), new UserTypeFilter("group", "member")]), Cancel);
+
+        Assert.Equal(["user:anne", "group:eng#member", "user:*"], result.Users);
+        var (_, body, _) = Assert.Single(fga.Requests);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"object":{"type":"document","id":"1"},"relation":"viewer","user_filters":[{"type":"user"},{"type":"group","relation":"member"}]}"""),
+            body));
+    }
+
+    [Fact]
+    public async Task List_objects_and_batch_check_follow_the_api()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("list-objects", 200, """{"objects":["document:1","document:2"]}""");
+        fga.Answer("batch-check", 200, """{"result":{"0":{"allowed":true},"1":{"error":{"input_error":"type_not_found","message":"type 'x' not found"}}}}""");
+        var engine = Engine(fga.ApiUrl);
+
+        var objects = await engine.ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "document"), Cancel);
+        var batch = await engine.BatchCheckAsync([new CheckRequest("user:anne", "viewer", "document:1"), new CheckRequest("user:anne", "viewer", "x:1")], Cancel);
+
+        Assert.Equal(["document:1", "document:2"], objects.Objects);
+        Assert.True(batch[0].Allowed);
+        Assert.False(batch[1].Allowed);
+        Assert.NotNull(batch[1].Error);
+        var checks = fga.Requests.Single(r => r.Route == "batch-check").Body!["checks"]!.AsArray();
+        Assert.Equal(["0", "1"], checks.Select(c => (string)c!["correlation_id"]!));
+    }
+
+    [Fact]
+    public async Task Write_sends_ignore_options_and_maps_openfga_error_codes()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("write", 200, "{}");
+        fga.Answer("write", 400, """{"code":"write_failed_due_to_invalid_input","message":"cannot write a tuple which already exists"}""");
+        var engine = Engine(fga.ApiUrl);
+        var tuple = new TupleKey("document:1", "viewer", "user:anne");
+
+        await engine.WriteAsync(new WriteRequest { Writes = [tuple], Deletes = [tuple], Options = new WriteOptions(true, true) }, Cancel);
+        var error = await Assert.ThrowsAsync<AuthzException>(async () => await engine.WriteAsync(new WriteRequest { Writes = [tuple] }, Cancel));
+
+        Assert.Equal(2017, error.NumericCode);
+        var body = fga.Requests.First().Body!;
+        Assert.Equal("ignore", (string?)body["writes"]!["on_duplicate"]);
+        Assert.Equal("ignore", (string?)body["deletes"]!["on_missing"]);
+    }
+
+    [Fact]
+    public async Task Read_follows_continuation_tokens()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("read", 200, """{"tuples":[{"key":{"user":"user:a","relation":"viewer","object":"document:1"},"timestamp":"2026-01-01T00:00:00Z"}],"continuation_token":"next"}""");
+        fga.Answer("read", 200, """{"tuples":[{"key":{"user":"user:b","relation":"viewer","object":"document:1"},"timestamp":"2026-01-01T00:00:00Z"}],"continuation_token":""}""");
+
+        var result = await Engine(fga.ApiUrl).ReadAsync(new ReadRequest(Object: "document:1"), Cancel);
+
+        Assert.Equal(["user:a", "user:b"], result.Tuples.Select(t => t.User));
+        Assert.Equal("next", (string?)fga.Requests.Last().Body!["continuation_token"]);
+    }
+
+    [Fact]
+    public async Task Transient_failures_of_queries_are_retried()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("check", 503, """{"code":"unavailable","message":"busy"}""");
+        fga.Answer("check", 200, """{"allowed":true}""");
+
+        var result = await Engine(fga.ApiUrl).CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel);
+
+        Assert.True(result.Allowed);
+        Assert.Equal(2, fga.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Writes_are_never_retried()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("write", 503, """{"code":"unavailable","message":"busy"}""");
+        fga.Answer("write", 200, "{}");
+
+        await Assert.ThrowsAsync<RemoteUnavailableException>(async () =>
+            await Engine(fga.ApiUrl).WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel));
+
+        Assert.Single(fga.Requests);
+    }
+
+    [Fact]
+    public async Task Unreachable_server_denies_and_lists_nothing()
+    {
+        var engine = Engine(new Uri($"http://127.0.0.1:{ClosedPort()}/"), attempts: 2);
+
+        var check = await engine.CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel);
+        var objects = await engine.ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "document"), Cancel);
+        var users = await engine.ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user")]), Cancel);
+        var batch = await engine.BatchCheckAsync([new CheckRequest("user:anne", "viewer", "document:1")], Cancel);
+
+        Assert.False(check.Allowed);
+        Assert.Empty(objects.Objects);
+        Assert.Empty(users.Users);
+        Assert.False(batch[0].Allowed);
+        await Assert.ThrowsAsync<RemoteUnavailableException>(async () => await engine.WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel));
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_denies_after_the_timeout()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Hang("check");
+
+        var result = await Engine(fga.ApiUrl, attempts: 1, timeout: TimeSpan.FromMilliseconds(200)).CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel);
+
+        Assert.False(result.Allowed);
+    }
+
+    [Fact]
+    public async Task Server_errors_that_are_not_transient_keep_their_openfga_code()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("list-objects", 400, """{"code":"type_not_found","message":"type 'folder' not found"}""");
+
+        var error = await Assert.ThrowsAsync<AuthzException>(async () =>
+            await Engine(fga.ApiUrl).ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "folder"), Cancel));
+
+        Assert.Equal(2021, error.NumericCode);
+    }
+
+    [Fact]
+    public async Task Model_is_written_and_read_back_through_authorization_models()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        var model = EngineeringFramework.Authz.Dsl.DslParser.ParseAndValidate("model\n  schema 1.1\ntype user\ntype document\n  relations\n    define viewer: [user]\n");
+        fga.Answer("authorization-models", 201, """{"authorization_model_id":"01NEW"}""");
+        fga.Answer("authorization-models", 200, $$"""{"authorization_models":[{{EngineeringFramework.Authz.Model.ModelJson.Serialize(model).TrimEnd('}')}},"id":"01NEW"}]}""");
+
+        var engine = Engine(fga.ApiUrl);
+        var id = await engine.WriteModelAsync(model, Cancel);
+        var stored = await engine.ReadModelAsync(cancellationToken: Cancel);
+
+        Assert.Equal("01NEW", id);
+        Assert.Equal("01NEW", stored!.Id);
+        Assert.Equal("1.1", (string?)fga.Requests.First().Body!["schema_version"]);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
