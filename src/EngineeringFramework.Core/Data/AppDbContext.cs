@@ -1,9 +1,13 @@
 using System.Linq.Expressions;
+using EngineeringFramework.Core.Activity;
+using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +31,18 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<Project> Projects => Set<Project>();
 
     public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<RoleTemplate> RoleTemplates => Set<RoleTemplate>();
+
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+
+    public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
+
+    public DbSet<RelationshipTuple> RelationshipTuples => Set<RelationshipTuple>();
+
+    public DbSet<TupleChange> TupleChanges => Set<TupleChange>();
 
     public DbSet<FrameworkVersion> FrameworkVersions => Set<FrameworkVersion>();
 
@@ -54,14 +70,45 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        if (Database.IsNpgsql() && ChangeTracker.Entries<TupleChange>().Any(e => e.State == EntityState.Added))
+        {
+            throw new InvalidOperationException("Permission changes must be saved with SaveChangesAsync, which serializes them.");
+        }
+
         BumpVersions();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!Database.IsNpgsql() || !ChangeTracker.Entries<TupleChange>().Any(e => e.State == EntityState.Added))
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // Permission changes commit one at a time cluster-wide, so outbox sequence order is commit order
+        // and no engine following the outbox can skip a change committed late with an earlier number.
+        var owned = Database.CurrentTransaction is null;
+        var transaction = Database.CurrentTransaction ?? await Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7209117001)", cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (owned)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (owned)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
     }
 
     private void BumpVersions()

@@ -1,0 +1,49 @@
+using EngineeringFramework.Authz;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.UseCases;
+
+namespace EngineeringFramework.Core.Authorization;
+
+/// <summary>
+/// The one door to the relationship engine for use cases. Scoped: the first question of a request brings
+/// the engine up to date with every committed change.
+/// </summary>
+public sealed class Authorizer(AppDbContext db, EmbeddedRelationshipEngine embedded)
+{
+    private IAuthorizationEngine? engine;
+
+    public async Task<bool> CheckAsync(Caller caller, string relation, string @object, CancellationToken cancellationToken)
+    {
+        var current = await EngineAsync(cancellationToken);
+        return (await current.CheckAsync(new CheckRequest(Fga.User(caller.UserId), relation, @object), cancellationToken)).Allowed;
+    }
+
+    /// <summary>
+    /// Passes when the caller holds <paramref name="relation"/>. Otherwise an object the caller cannot even
+    /// view is <see cref="NotFoundException"/> (ids of other tenants leak nothing), and one it can view is
+    /// <see cref="ForbiddenException"/>.
+    /// </summary>
+    public async Task EnsureAsync(Caller caller, string relation, string @object, string viewRelation, string what, CancellationToken cancellationToken)
+    {
+        if (await CheckAsync(caller, relation, @object, cancellationToken))
+        {
+            return;
+        }
+
+        if (relation == viewRelation || !await CheckAsync(caller, viewRelation, @object, cancellationToken))
+        {
+            throw new NotFoundException(what);
+        }
+
+        throw new ForbiddenException($"You may not do this to the {what.ToLowerInvariant()}.");
+    }
+
+    public async Task<IReadOnlyList<string>> ListObjectsAsync(Caller caller, string relation, string type, CancellationToken cancellationToken)
+    {
+        var current = await EngineAsync(cancellationToken);
+        return (await current.ListObjectsAsync(new ListObjectsRequest(Fga.User(caller.UserId), relation, type), cancellationToken)).Objects;
+    }
+
+    private async Task<IAuthorizationEngine> EngineAsync(CancellationToken cancellationToken)
+        => engine ??= await embedded.CatchUpAsync(db, cancellationToken);
+}

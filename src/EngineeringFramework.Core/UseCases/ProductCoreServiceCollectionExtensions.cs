@@ -1,0 +1,19 @@
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Organizations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EngineeringFramework.Core.UseCases;
+
+public static class ProductCoreServiceCollectionExtensions
+{
+    /// <summary>The relationship engine over the product database, and the organization use cases.</summary>
+    public static IServiceCollection AddRelationshipAuthorization(this IServiceCollection services)
+    {
+        services.AddSingleton<EmbeddedRelationshipEngine>();
+        services.AddScoped<Authorizer>();
+        services.AddScoped<RelationshipWriter>();
+        return services;
+    }
+
+    public static IServiceCollection AddOrganizations(this IServiceCollection services) => services.AddScoped<OrganizationService>();
+}

@@ -1,0 +1,82 @@
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EngineeringFramework.Testing;
+
+/// <summary>The Core use cases wired as the server wires them, over a throw-away database. One scope = one request.</summary>
+public sealed class CoreServices : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+
+    private CoreServices(TestDatabase database, ServiceProvider provider)
+    {
+        Database = database;
+        this.provider = provider;
+    }
+
+    public TestDatabase Database { get; }
+
+    public static async Task<CoreServices> CreateAsync(DatabaseProvider? databaseProvider = null)
+    {
+        var database = await TestDatabase.CreateAsync(databaseProvider);
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddAppData(database.Connection);
+        services.AddRelationshipAuthorization();
+        services.AddOrganizations();
+        return new CoreServices(database, services.BuildServiceProvider(validateScopes: true));
+    }
+
+    /// <summary>Runs <paramref name="action"/> in a fresh scope, as one request would.</summary>
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task InScopeAsync(Func<IServiceProvider, Task> action) => InScopeAsync<object?>(async sp =>
+    {
+        await action(sp);
+        return null;
+    });
+
+    public async Task<Caller> CreateUserAsync(string name)
+    {
+        var user = new User { AuthSubject = "sub-" + name + "-" + Guid.NewGuid().ToString("N")[..6], Email = $"{name}@example.com", DisplayName = name, CreatedAt = DateTime.UtcNow };
+        await InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+        });
+        return new Caller(user.Id, Surface.Api);
+    }
+
+    /// <summary>Adds a member the way the members feature will: a membership row and its tuple, in one save.</summary>
+    public Task AddMemberAsync(Guid organizationId, Caller member, MembershipRole role = MembershipRole.Member) => InScopeAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        sp.GetRequiredService<EngineeringFramework.Core.Tenancy.TenantContext>().Set(organizationId);
+        db.Memberships.Add(new Membership { OrganizationId = organizationId, UserId = member.UserId, Role = role, CreatedAt = DateTime.UtcNow });
+        sp.GetRequiredService<RelationshipWriter>().Write(organizationId, Fga.Organization(organizationId), role == MembershipRole.Admin ? "admin" : "member", Fga.User(member.UserId));
+        await db.SaveChangesAsync();
+    });
+
+    public Task WriteTupleAsync(string @object, string relation, string user) => InScopeAsync(async sp =>
+    {
+        sp.GetRequiredService<RelationshipWriter>().Write(null, @object, relation, user);
+        await sp.GetRequiredService<AppDbContext>().SaveChangesAsync();
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await provider.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
