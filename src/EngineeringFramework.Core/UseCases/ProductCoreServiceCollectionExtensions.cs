@@ -16,4 +16,6 @@ public static class ProductCoreServiceCollectionExtensions
     }
 
     public static IServiceCollection AddOrganizations(this IServiceCollection services) => services.AddScoped<OrganizationService>();
+
+    public static IServiceCollection AddSystemAdministration(this IServiceCollection services) => services.AddScoped<SystemAdministration.SuperAdmins>();
 }
