@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using EngineeringFramework.Core.UseCases;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace EngineeringFramework.Server.Hosting;
@@ -38,8 +39,26 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is FluentValidation.ValidationException validation)
+        {
+            // 400 naming every offending field, in the shape of ASP.NET Core's validation problems.
+            var errors = validation.Errors
+                .GroupBy(e => ToCamelCasePath(e.PropertyName))
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new HttpValidationProblemDetails(errors) { Status = 400, Title = "Invalid request", Detail = "One or more fields are invalid." },
+            });
+        }
+
         var (status, title, detail) = exception switch
         {
+            NotFoundException notFound => (StatusCodes.Status404NotFound, "Not found", notFound.Message),
+            ForbiddenException forbidden => (StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
+            ConflictException conflict => (StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            PreconditionFailedException stale => (StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body exceeds the size this server accepts."),
             BadHttpRequestException { InnerException: System.Text.Json.JsonException } =>
@@ -54,7 +73,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             LogUnhandled(logger, exception);
         }
 
-        if (environment.IsDevelopment())
+        if (environment.IsDevelopment() && status >= 500)
         {
             // Developers see what went wrong; nobody else ever does.
             detail = exception.ToString();
@@ -68,6 +87,10 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary><c>Items[2].EvidenceLinks[0]</c> → <c>items[2].evidenceLinks[0]</c>, matching the JSON the client sent.</summary>
+    internal static string ToCamelCasePath(string path)
+        => string.Join('.', path.Split('.').Select(part => part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private static partial void LogUnhandled(ILogger logger, Exception exception);

@@ -1,6 +1,8 @@
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Identity.Store;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,10 +21,11 @@ internal static partial class ServerHost
         configure?.Invoke(builder);
 
         var (settings, errors) = ServerSettings.Read(builder.Configuration, builder.Environment);
-        if (settings is null)
+        var (identity, identityErrors) = IdentitySettings.Read(builder.Configuration, builder.Environment);
+        if (settings is null || identity is null)
         {
             error.WriteLine($"Engineering Framework cannot start ({builder.Environment.EnvironmentName}): configuration is invalid.");
-            foreach (var problem in errors)
+            foreach (var problem in errors.Concat(identityErrors))
             {
                 error.WriteLine($"  - {problem}");
             }
@@ -45,7 +48,7 @@ internal static partial class ServerHost
         services.AddAppData(settings.Database);
         services.AddAppProblemDetails();
         services.AddAppRateLimiting(builder.Configuration);
-        services.AddAppAuthentication();
+        services.AddAppIdentity(settings, identity, builder.Environment);
         services.AddAppHealth();
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.CorsAllowedOrigins])
@@ -110,6 +113,7 @@ internal static partial class ServerHost
         app.UseAuthorization();
 
         app.MapAppHealth();
+        app.MapAppIdentity();
         foreach (var contributor in app.Services.GetServices<IEndpointContributor>())
         {
             contributor.Map(app);
@@ -177,6 +181,8 @@ internal static partial class ServerHost
             LogMigrating(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)), pending.Count, settings.Database.Provider);
             await db.Database.MigrateAsync(cancellationToken);
         }
+
+        await services.MigrateIdentityStoreAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database is not reachable; start-up preparation skipped")]

@@ -31,10 +31,26 @@ internal sealed class TestApp : IAsyncDisposable
 
     public FakeLogCollector Logs => App.Services.GetFakeLogCollector();
 
+    /// <summary>This instance's DATA_DIR (generated development keys, the mail outbox).</summary>
+    public string DataDirectory => dataDirectory;
+
+    /// <summary>
+    /// One RSA key for every Production instance of the test run (generating one per test is slow): Production
+    /// refuses to start without a signing key or an external authority.
+    /// </summary>
+    public static string ProductionSigningKey => LazySigningKey.Value;
+
+    private static readonly Lazy<string> LazySigningKey = new(() =>
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    });
+
     public static async Task<TestApp> StartAsync(
         string environment = "Development",
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        bool listenOnPublicUrl = false)
     {
         var database = await TestDatabase.CreateAsync(migrate: false);
         var dataDirectory = Directory.CreateTempSubdirectory("ef-test-data-").FullName;
@@ -50,6 +66,18 @@ internal sealed class TestApp : IAsyncDisposable
             configuration[ServerSettings.PublicUrlKey] = "https://ef.example.test";
             configuration[ServerSettings.EncryptionKeyKey] = EncryptionKey.Generate();
             configuration[ServerSettings.TrustedProxiesKey] = "127.0.0.1";
+            configuration["AUTH_SIGNING_KEY"] = ProductionSigningKey;
+        }
+
+        // An issuer other hosts talk to must be reachable at its PUBLIC_URL: listen on a known free port.
+        var listenUrl = "http://127.0.0.1:0";
+        if (listenOnPublicUrl)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            listenUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
+            probe.Stop();
+            configuration[ServerSettings.PublicUrlKey] = listenUrl;
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -61,7 +89,7 @@ internal sealed class TestApp : IAsyncDisposable
         var app = ServerHost.Build(["--environment", environment], error, builder =>
         {
             builder.Configuration.AddInMemoryCollection(configuration);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.UseUrls(listenUrl);
             builder.Services.AddFakeLogging();
             configure?.Invoke(builder);
         });

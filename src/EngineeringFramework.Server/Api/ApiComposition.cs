@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Server.Api.Organizations;
+
+namespace EngineeringFramework.Server.Api;
+
+/// <summary>The REST API's registration and routes, one line per feature.</summary>
+internal static class ApiComposition
+{
+    public static IServiceCollection AddAppApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi("v1");
+        services.AddRelationshipAuthorization();
+        services.AddOrganizations();
+        return services;
+    }
+
+    public static WebApplication MapAppApi(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            // The contract, browsable in Development only; production deployments publish it with their docs.
+            app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        }
+
+        app.MapOrganizationsApi();
+        return app;
+    }
+}

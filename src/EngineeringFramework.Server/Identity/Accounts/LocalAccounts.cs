@@ -1,0 +1,54 @@
+using EngineeringFramework.Server.Identity.Store;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace EngineeringFramework.Server.Identity.Accounts;
+
+/// <summary>
+/// Local accounts (embedded mode) on ASP.NET Core Identity: passwords hashed by Identity (PBKDF2), length over
+/// composition rules (NIST SP 800-63B), lockout after the configured number of failures, confirmed email
+/// required before sign-in, single-use reset and confirmation tokens that expire after an hour.
+/// </summary>
+internal static class LocalAccounts
+{
+    public const int MinimumPasswordLength = 12;
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
+
+    public static IServiceCollection AddLocalAccounts(this IServiceCollection services, IdentitySettings identity, IHostEnvironment environment)
+    {
+        services.AddIdentity<IdentityUser, IdentityRole>(o =>
+            {
+                o.Password.RequiredLength = MinimumPasswordLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = identity.MaxFailedAccessAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = identity.LockoutDuration;
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedEmail = true;
+            })
+            .AddEntityFrameworkStores<IdentityStoreDbContext>()
+            .AddDefaultTokenProviders();
+
+        // Reset and confirmation tokens embed the account's security stamp, which changes when the password does:
+        // a reset link works once, and not after the hour.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TokenLifetime);
+        services.ConfigureApplicationCookie(o => SessionCookie.Configure(o, environment));
+        foreach (var scheme in new[] { IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme, IdentityConstants.ExternalScheme })
+        {
+            services.Configure<CookieAuthenticationOptions>(scheme, o =>
+            {
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            });
+        }
+
+        services.AddScoped<IPasswordResetRequester, LocalPasswordReset>();
+        services.AddScoped<AccountLinks>();
+        return services;
+    }
+}

@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EngineeringFramework.Server.Identity.Pages.Manage;
+
+/// <summary>
+/// Turns TOTP on (after proving a working authenticator with one code) and shows ten recovery codes once; Identity
+/// stores only their hashes' equivalent and each works a single time. Requires the session cookie (fallback policy).
+/// </summary>
+public sealed class TwoFactorModel : AccountPageModel
+{
+    [BindProperty]
+    [StringLength(7, MinimumLength = 6)]
+    [Display(Name = "Code from your authenticator app")]
+    public string Code { get; set; } = string.Empty;
+
+    public bool Enabled { get; private set; }
+
+    public string? SharedKey { get; private set; }
+
+    public string? AuthenticatorUri { get; private set; }
+
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (IsExternal)
+        {
+            return NotFound();
+        }
+
+        var users = Service<UserManager<IdentityUser>>();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        await LoadAsync(users, user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEnableAsync()
+    {
+        if (IsExternal)
+        {
+            return NotFound();
+        }
+
+        var users = Service<UserManager<IdentityUser>>();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        var code = Code.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            ModelState.AddModelError(nameof(Code), "The code is not valid. Check the time on your device and try again.");
+            await LoadAsync(users, user);
+            return Page();
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, true);
+        RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? []];
+        Enabled = true;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync()
+    {
+        if (IsExternal)
+        {
+            return NotFound();
+        }
+
+        var users = Service<UserManager<IdentityUser>>();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+
+        // A new key, so an authenticator copied before cannot be used if TOTP is turned on again.
+        await users.ResetAuthenticatorKeyAsync(user);
+        await Service<SignInManager<IdentityUser>>().RefreshSignInAsync(user);
+        await LoadAsync(users, user);
+        return Page();
+    }
+
+    private async Task LoadAsync(UserManager<IdentityUser> users, IdentityUser user)
+    {
+        Enabled = await users.GetTwoFactorEnabledAsync(user);
+        if (Enabled)
+        {
+            return;
+        }
+
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+
+        SharedKey = key;
+        AuthenticatorUri = $"otpauth://totp/{Uri.EscapeDataString("Engineering Framework:" + user.Email)}?secret={key}&issuer={Uri.EscapeDataString("Engineering Framework")}&digits=6";
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EngineeringFramework.Server.Identity.Tokens;
+
+/// <summary>
+/// How API and MCP callers' tokens are judged. Every check is on and explicit: RS256 only (so neither
+/// <c>alg: none</c> nor an HMAC keyed with the public key can pass), the issuer and this surface's own
+/// audience required, lifetime enforced with a small skew, keys only from the issuer's JWKS. Claims keep
+/// their JWT names (<c>sub</c>, <c>aud</c>), and the token is read from the <c>Authorization</c> header only:
+/// query strings end up in logs, proxies and browser history.
+/// </summary>
+internal static class BearerTokenValidation
+{
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public static void Configure(JwtBearerOptions options, string issuer, string audience, IdentitySettings identity, IHostEnvironment environment)
+    {
+        options.MapInboundClaims = false;
+        options.SaveToken = false;
+        options.IncludeErrorDetails = false;
+        options.RequireHttpsMetadata = !environment.IsDevelopment();
+        if (identity.IsExternal)
+        {
+            // The provider's discovery document and JWKS; the configuration manager refetches them when a
+            // token names a kid it does not know, which is how the provider's key rotation reaches us.
+            options.Authority = identity.Authority!.AbsoluteUri;
+        }
+
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = issuer,
+            ValidateAudience = true,
+            RequireAudience = true,
+            ValidAudience = audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = ClockSkew,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            NameClaimType = "email",
+            RoleClaimType = "role",
+        };
+
+        // Deliberately no OnMessageReceived handler: the default reads the Authorization header only, so a
+        // token placed in the query string (?access_token=) is never considered.
+    }
+}
