@@ -1,6 +1,7 @@
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Server.Api;
 using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Identity.Store;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -50,6 +51,7 @@ internal static partial class ServerHost
         services.AddAppRateLimiting(builder.Configuration);
         services.AddAppIdentity(settings, identity, builder.Environment);
         services.AddAppHealth();
+        services.AddAppApi();
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.CorsAllowedOrigins])
             .AllowAnyHeader()
@@ -114,6 +116,7 @@ internal static partial class ServerHost
 
         app.MapAppHealth();
         app.MapAppIdentity();
+        app.MapAppApi();
         foreach (var contributor in app.Services.GetServices<IEndpointContributor>())
         {
             contributor.Map(app);

@@ -1,6 +1,7 @@
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace EngineeringFramework.Server.Api.Organizations;
 
@@ -49,7 +50,7 @@ internal static class OrganizationsApi
     private static async Task<Ok<OrganizationSummary>> ChangePlanAsync(Guid orgId, ChangePlanRequest request, HttpContext context, OrganizationService organizations, CancellationToken cancellationToken)
         => TypedResults.Ok(await organizations.ChangePlanAsync(context.GetCaller(), orgId, request, cancellationToken));
 
-    private static async Task<NoContent> DeleteAsync(Guid orgId, DeleteOrganizationRequest request, HttpContext context, OrganizationService organizations, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(Guid orgId, [FromBody] DeleteOrganizationRequest request, HttpContext context, OrganizationService organizations, CancellationToken cancellationToken)
     {
         await organizations.DeleteAsync(context.GetCaller(), orgId, request, cancellationToken);
         return TypedResults.NoContent();
