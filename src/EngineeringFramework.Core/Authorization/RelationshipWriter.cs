@@ -8,13 +8,14 @@ namespace EngineeringFramework.Core.Authorization;
 /// domain change that causes them (and land in the outbox with it). Nothing is written until the use
 /// case calls <c>SaveChangesAsync</c>.
 /// </summary>
-public sealed class RelationshipWriter(AppDbContext db, TimeProvider time)
+public sealed class RelationshipWriter(AppDbContext db, TimeProvider time, IEnumerable<IRelationshipChangeObserver> observers)
 {
     public void Write(Guid? organizationId, string @object, string relation, string user)
     {
         var now = time.GetUtcNow().UtcDateTime;
         db.RelationshipTuples.Add(new RelationshipTuple { OrganizationId = organizationId, Object = @object, Relation = relation, User = user, CreatedAt = now });
         db.TupleChanges.Add(new TupleChange { Operation = TupleOperation.Write, Object = @object, Relation = relation, User = user, At = now });
+        Notify(user);
     }
 
     /// <returns>False when no such tuple exists (nothing recorded).</returns>
@@ -53,5 +54,16 @@ public sealed class RelationshipWriter(AppDbContext db, TimeProvider time)
     {
         db.RelationshipTuples.Remove(tuple);
         db.TupleChanges.Add(new TupleChange { Operation = TupleOperation.Delete, Object = tuple.Object, Relation = tuple.Relation, User = tuple.User, At = time.GetUtcNow().UtcDateTime });
+        Notify(tuple.User);
+    }
+
+    // Told before the commit: forgetting a cached decision early only costs a reload, never a stale grant.
+    private void Notify(string user)
+    {
+        var userId = user.StartsWith("user:", StringComparison.Ordinal) && Guid.TryParse(user.AsSpan(5), out var id) ? id : (Guid?)null;
+        foreach (var observer in observers)
+        {
+            observer.RelationshipChanged(userId);
+        }
     }
 }

@@ -1,4 +1,13 @@
 using System.Text.Json.Serialization;
+using EngineeringFramework.Core.Activity;
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.Mail;
+using EngineeringFramework.Core.McpAccess;
+using EngineeringFramework.Core.Members;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.RoleTemplates;
+using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Api.Organizations;
 
@@ -7,12 +16,21 @@ namespace EngineeringFramework.Server.Api;
 /// <summary>The REST API's registration and routes, one line per feature.</summary>
 internal static class ApiComposition
 {
-    public static IServiceCollection AddAppApi(this IServiceCollection services)
+    public static IServiceCollection AddAppApi(this IServiceCollection services, ServerSettings settings)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi("v1");
         services.AddRelationshipAuthorization();
         services.AddOrganizations();
+        services.AddSystemAdministration();
+        services.AddDepartments();
+        services.AddProjects();
+        services.AddChecklists();
+        services.AddActivity();
+        services.AddSingleton<IMailSender, ProductMailSender>();
+        services.AddMembers(settings.PublicUrl);
+        services.AddRoleTemplates();
+        services.AddMcpAccess();
         return services;
     }
 

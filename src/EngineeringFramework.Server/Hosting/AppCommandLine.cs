@@ -50,6 +50,7 @@ internal static class AppCommandLine
         root.Subcommands.Add(MigrateCommand.Create(output, error));
         root.Subcommands.Add(FrameworkCommands.Create(output));
         root.Subcommands.Add(AuthzCommands.Create(output));
+        root.Subcommands.Add(Identity.AdminCommands.Create(output, error));
         return root;
     }
 

@@ -3,6 +3,7 @@ using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Server.Api;
 using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Mcp;
 using EngineeringFramework.Server.Identity.Store;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
@@ -51,7 +52,8 @@ internal static partial class ServerHost
         services.AddAppRateLimiting(builder.Configuration);
         services.AddAppIdentity(settings, identity, builder.Environment);
         services.AddAppHealth();
-        services.AddAppApi();
+        services.AddAppApi(settings);
+        services.AddAppMcp();
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.CorsAllowedOrigins])
             .AllowAnyHeader()
@@ -117,6 +119,7 @@ internal static partial class ServerHost
         app.MapAppHealth();
         app.MapAppIdentity();
         app.MapAppApi();
+        app.MapAppMcp();
         foreach (var contributor in app.Services.GetServices<IEndpointContributor>())
         {
             contributor.Map(app);

@@ -36,6 +36,17 @@ internal static class IdentityComposition
             o.Cookie.SecurePolicy = environment.IsDevelopment() ? Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest : Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
         });
 
+        // Mail is needed in both modes: account mail (embedded) and product mail such as invitations (always).
+        if (identity.Smtp is { } smtp)
+        {
+            services.AddSingleton(smtp);
+            services.AddSingleton<IAccountMailSender, SmtpMailSender>();
+        }
+        else
+        {
+            services.AddSingleton<IAccountMailSender, OutboxMailSender>();
+        }
+
         if (identity.IsExternal)
         {
             services.AddAppAuthentication(server, identity, environment);
@@ -58,16 +69,6 @@ internal static class IdentityComposition
                 o.ConfigurationManager = new EmbeddedAuthorityConfiguration(audiences.Issuer, keys));
         }
         services.AddEmbeddedAuthority(Audiences.From(server, identity), environment);
-        if (identity.Smtp is { } smtp)
-        {
-            services.AddSingleton(smtp);
-            services.AddSingleton<IAccountMailSender, SmtpMailSender>();
-        }
-        else
-        {
-            services.AddSingleton<IAccountMailSender, OutboxMailSender>();
-        }
-
         return services;
     }
 

@@ -1,13 +1,11 @@
-using System.Diagnostics;
-
 namespace EngineeringFramework.Authz.Tests.Evaluation;
 
 /// <summary>
-/// Coarse guards against performance regressions on a large store. Limits are looser than the targets
-/// (Check median 20 µs, ListObjects of 10,000 objects 20 ms) because tests may run in Debug on a busy machine.
+/// Correctness at scale: a million-tuple store answers exactly. Speed is measured by the BenchmarkDotNet
+/// suite in bench/ (timed assertions in unit tests are flaky on shared machines and prove nothing).
 /// </summary>
 [Collection(LargeStoreCollection.Name)]
-public sealed class PerformanceTests(ITestOutputHelper output)
+public sealed class PerformanceTests
 {
     private const string Model = """
         model
@@ -29,37 +27,15 @@ public sealed class PerformanceTests(ITestOutputHelper output)
     private static readonly Lazy<AuthorizationEngine> Large = new(Build);
 
     [Fact]
-    public void Check_on_a_large_store_takes_microseconds()
+    public void List_objects_on_a_million_tuple_store_returns_exactly_the_ten_thousand_visible_documents()
     {
         var engine = Large.Value;
-        var timings = new double[2000];
-        for (var i = 0; i < timings.Length; i++)
-        {
-            var request = new CheckRequest($"user:u{i % 1000}", "viewer", $"document:d{(i * 7919) % 500_000}");
-            var start = Stopwatch.GetTimestamp();
-            engine.Check(request);
-            timings[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
 
-        Array.Sort(timings);
-        var median = timings[timings.Length / 2];
-        output.WriteLine($"Check median {median:F1} µs, p99 {timings[(int)(timings.Length * 0.99)]:F1} µs");
-        Assert.True(median < 200, $"median {median:F1} µs");
-    }
-
-    [Fact]
-    public void List_objects_returns_ten_thousand_objects_quickly()
-    {
-        var engine = Large.Value;
-        engine.ListObjects(new ListObjectsRequest("user:reader", "viewer", "document"));
-
-        var start = Stopwatch.GetTimestamp();
         var objects = engine.ListObjects(new ListObjectsRequest("user:reader", "viewer", "document")).Objects;
-        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
-        output.WriteLine($"ListObjects {objects.Count} objects in {elapsed:F1} ms");
         Assert.Equal(10_000, objects.Count);
-        Assert.True(elapsed < 200, $"{elapsed:F1} ms");
+        Assert.Equal(10_000, objects.Distinct(StringComparer.Ordinal).Count());
+        Assert.True(engine.Check(new CheckRequest("user:reader", "viewer", objects[^1])).Allowed);
     }
 
     // 1,000,000 tuples: documents with owners, folders, group viewers; user:reader sees 10,000 documents via 100 folders.

@@ -1,6 +1,14 @@
+using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.Mail;
+using EngineeringFramework.Core.McpAccess;
+using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,15 +29,24 @@ public sealed class CoreServices : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    public static async Task<CoreServices> CreateAsync(DatabaseProvider? databaseProvider = null)
+    /// <param name="time">The clock every service sees; a <c>FakeTimeProvider</c> for tests about expiry.</param>
+    public static async Task<CoreServices> CreateAsync(DatabaseProvider? databaseProvider = null, TimeProvider? time = null)
     {
         var database = await TestDatabase.CreateAsync(databaseProvider);
         var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time ?? TimeProvider.System);
         services.AddLogging();
         services.AddAppData(database.Connection);
         services.AddRelationshipAuthorization();
         services.AddOrganizations();
+        services.AddDepartments();
+        services.AddProjects();
+        services.AddChecklists();
+        services.AddActivity();
+        services.AddSingleton<IMailSender, CapturingMailSender>();
+        services.AddMembers(new Uri("https://ef.test/"));
+        services.AddRoleTemplates();
+        services.AddMcpAccess();
         return new CoreServices(database, services.BuildServiceProvider(validateScopes: true));
     }
 

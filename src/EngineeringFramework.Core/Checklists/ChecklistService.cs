@@ -1,0 +1,184 @@
+using EngineeringFramework.Core.Activity;
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Frameworks.Rendering;
+using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.UseCases;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.EntityFrameworkCore;
+
+namespace EngineeringFramework.Core.Checklists;
+
+/// <summary>A project's checklist: read it grouped in framework order, read one item in full, update items.</summary>
+public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time)
+{
+    public const string UpdatedAction = "checklist_item.updated";
+    private const string ProjectWhat = "Project";
+    private const string ItemWhat = "Checklist item";
+    private const int ClientLength = 200;
+
+    /// <summary>Two queries after the authorization check, whatever the checklist's size: the project, then its items.</summary>
+    public async Task<ProjectChecklist> GetAsync(Caller caller, Guid organizationId, Guid projectId, CancellationToken cancellationToken)
+    {
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
+        tenant.Set(organizationId);
+        var project = await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
+            .Select(p => new { p.Name, p.Status, p.FrameworkVersionId })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException(ProjectWhat);
+        var items = await db.ChecklistItems.AsNoTracking().Where(i => i.ProjectId == projectId).ToListAsync(cancellationToken);
+
+        var categories = items
+            .GroupBy(i => (i.CategorySlug, i.CategoryName, i.CategoryOrder))
+            .OrderBy(c => c.Key.CategoryOrder).ThenBy(c => c.Key.CategorySlug, StringComparer.Ordinal)
+            .Select(c => new ChecklistCategoryView(c.Key.CategorySlug, c.Key.CategoryName, c.Key.CategoryOrder, [.. c
+                .GroupBy(i => (i.SubcategorySlug, i.SubcategoryName, i.SubcategoryOrder))
+                .OrderBy(s => s.Key.SubcategoryOrder).ThenBy(s => s.Key.SubcategorySlug, StringComparer.Ordinal)
+                .Select(s => new ChecklistSubcategoryView(s.Key.SubcategorySlug, s.Key.SubcategoryName, s.Key.SubcategoryOrder, [.. s
+                    .OrderBy(i => i.Order).ThenBy(i => i.ItemSlug, StringComparer.Ordinal)
+                    .Select(ChecklistItemView.Of)]))]))
+            .ToList();
+        return new ProjectChecklist(projectId, project.Name, project.Status, project.FrameworkVersionId, categories);
+    }
+
+    /// <summary>The item, with its definition and template looked up in the framework version the project was copied from.</summary>
+    public async Task<ChecklistItemDetails> GetItemAsync(Caller caller, Guid organizationId, Guid projectId, Guid itemId, CancellationToken cancellationToken)
+    {
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
+        tenant.Set(organizationId);
+        var row = await (
+            from item in db.ChecklistItems.AsNoTracking()
+            join project in db.Projects on item.ProjectId equals project.Id
+            where item.Id == itemId && item.ProjectId == projectId
+            select new
+            {
+                Item = item,
+                Definition = db.FrameworkVersionItems
+                    .Where(f => f.FrameworkVersionId == project.FrameworkVersionId && f.Slug == item.ItemSlug)
+                    .Select(f => f.DefinitionMarkdown).FirstOrDefault(),
+                TemplateName = db.FrameworkVersionTemplates
+                    .Where(t => t.FrameworkVersionId == project.FrameworkVersionId && t.Slug == item.TemplateSlug)
+                    .Select(t => t.Name).FirstOrDefault(),
+            }).SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException(ItemWhat);
+
+        var i = row.Item;
+        return new ChecklistItemDetails(
+            projectId,
+            ChecklistItemView.Of(i),
+            i.CategorySlug,
+            i.CategoryName,
+            i.SubcategorySlug,
+            i.SubcategoryName,
+            row.Definition,
+            markdown.ToHtml(row.Definition),
+            markdown.ToHtml(i.Notes),
+            i.TemplateSlug is null ? null : new TemplateReference(i.TemplateSlug, row.TemplateName ?? i.TemplateSlug));
+    }
+
+    public async Task<ChecklistItemView> UpdateItemAsync(Caller caller, Guid organizationId, Guid projectId, Guid itemId, UpdateChecklistItemRequest request, CancellationToken cancellationToken)
+    {
+        await new ChecklistItemChangeValidator<UpdateChecklistItemRequest>().ValidateAndThrowAsync(request, cancellationToken);
+        var updated = await ApplyAsync(caller, organizationId, projectId, [new PendingChange(itemId, request, string.Empty)], cancellationToken);
+        return updated[0];
+    }
+
+    /// <summary>All or nothing: one invalid, missing or stale item and nothing is saved; errors name the item by its index.</summary>
+    public async Task<IReadOnlyList<ChecklistItemView>> UpdateItemsAsync(Caller caller, Guid organizationId, Guid projectId, BatchUpdateChecklistItemsRequest request, CancellationToken cancellationToken)
+    {
+        await new BatchUpdateChecklistItemsValidator().ValidateAndThrowAsync(request, cancellationToken);
+        var changes = request.Items.Select((item, index) => new PendingChange(item.ItemId, item, $"Items[{index}]")).ToList();
+        return await ApplyAsync(caller, organizationId, projectId, changes, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<ChecklistItemView>> ApplyAsync(Caller caller, Guid organizationId, Guid projectId, IReadOnlyList<PendingChange> changes, CancellationToken cancellationToken)
+    {
+        // can_edit_items excludes archived projects: an archived project's checklist is read-only.
+        await authorizer.EnsureAsync(caller, "can_edit_items", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
+        tenant.Set(organizationId);
+        var ids = changes.Select(c => c.ItemId).ToList();
+        var items = await db.ChecklistItems.Where(i => i.ProjectId == projectId && ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+
+        foreach (var change in changes)
+        {
+            if (!items.TryGetValue(change.ItemId, out var item))
+            {
+                throw new NotFoundException(change.Prefix.Length == 0 ? ItemWhat : $"{ItemWhat} at {change.Prefix}");
+            }
+
+            if (item.Version != change.Request.Version)
+            {
+                throw new PreconditionFailedException(
+                    $"{(change.Prefix.Length == 0 ? "The checklist item" : $"The checklist item at {change.Prefix}")} is at version {item.Version}, not {change.Request.Version}: someone changed it since you read it. Read it again and reapply your change.");
+            }
+        }
+
+        await EnsureAssigneesAreMembersAsync(changes, items, cancellationToken);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var change in changes)
+        {
+            var item = items[change.ItemId];
+            var diff = ChecklistItemChangeSet.Apply(item, change.Request);
+            if (diff.Count == 0)
+            {
+                continue;
+            }
+
+            item.UpdatedAt = now;
+            item.UpdatedByUserId = caller.UserId;
+            db.ActivityEntries.Add(new ActivityEntry
+            {
+                OrganizationId = organizationId,
+                ProjectId = projectId,
+                ChecklistItemId = item.Id,
+                UserId = caller.UserId,
+                Surface = caller.Surface,
+                Client = caller.Client is { Length: > ClientLength } client ? client[..ClientLength] : caller.Client,
+                Action = UpdatedAction,
+                ChangesJson = ChecklistItemChangeSet.ToJson(diff),
+                At = now,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another request saved one of these items between our read and our write.
+            throw new ConflictException("A checklist item changed while this update was being saved; read it again and reapply your change.");
+        }
+
+        return [.. changes.Select(c => ChecklistItemView.Of(items[c.ItemId]))];
+    }
+
+    /// <summary>Only a newly chosen assignee must be a member (one query for the whole batch); an unchanged one is left alone.</summary>
+    private async Task EnsureAssigneesAreMembersAsync(IReadOnlyList<PendingChange> changes, Dictionary<Guid, ChecklistItem> items, CancellationToken cancellationToken)
+    {
+        var wanted = changes
+            .Where(c => c.Request.AssigneeUserId is not null && c.Request.AssigneeUserId != items[c.ItemId].AssigneeUserId)
+            .Select(c => c.Request.AssigneeUserId!.Value)
+            .Distinct()
+            .ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var members = (await db.Memberships.Where(m => wanted.Contains(m.UserId)).Select(m => m.UserId).ToListAsync(cancellationToken)).ToHashSet();
+        var failures = changes
+            .Where(c => c.Request.AssigneeUserId is { } assignee && assignee != items[c.ItemId].AssigneeUserId && !members.Contains(assignee))
+            .Select(c => new ValidationFailure(c.Field(nameof(IChecklistItemChange.AssigneeUserId)), "The assignee must be a member of the organization."))
+            .ToList();
+        if (failures.Count > 0)
+        {
+            throw new ValidationException(failures);
+        }
+    }
+
+    private sealed record PendingChange(Guid ItemId, IChecklistItemChange Request, string Prefix)
+    {
+        public string Field(string name) => Prefix.Length == 0 ? name : $"{Prefix}.{name}";
+    }
+}

@@ -1,0 +1,14 @@
+using EngineeringFramework.Core.Frameworks.Rendering;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EngineeringFramework.Core.Checklists;
+
+public static class ChecklistsServiceCollectionExtensions
+{
+    public static IServiceCollection AddChecklists(this IServiceCollection services)
+    {
+        services.TryAddScoped<MarkdownRenderer>();
+        return services.AddScoped<ChecklistService>();
+    }
+}

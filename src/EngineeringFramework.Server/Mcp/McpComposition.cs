@@ -1,0 +1,43 @@
+using EngineeringFramework.Server.Identity;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace EngineeringFramework.Server.Mcp;
+
+/// <summary>The MCP server at <c>/mcp</c>: Streamable HTTP, stateless, same use cases and checks as the REST API.</summary>
+internal static class McpComposition
+{
+    public const string Path = "/mcp";
+
+    public static IServiceCollection AddAppMcp(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddSingleton<McpCallerCache>();
+        services.AddSingleton<EngineeringFramework.Core.Authorization.IRelationshipChangeObserver>(sp => sp.GetRequiredService<McpCallerCache>());
+        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, McpChallenge>();
+        services.AddScoped<IAuthorizationHandler, McpAccessHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, McpAccessResultHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(McpAccessRequirement.Policy, p => p
+            .AddAuthenticationSchemes(Hosting.Authentication.McpBearerScheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new McpAccessRequirement()));
+
+        services.AddMcpServer(o =>
+            {
+                o.ServerInfo = new() { Name = "engineering-framework", Title = "Engineering Framework", Version = typeof(McpComposition).Assembly.GetName().Version?.ToString() ?? "1.0" };
+                o.ServerInstructions = "Engineering Framework tracks engineering initiatives (projects) against a framework of practice. " +
+                    "Start with whoami to get an organization_id, then list projects, read a project's checklist, read an item's definition and template, and update items as work is done.";
+            })
+            .WithHttpTransport(o => o.Stateless = true)
+            .WithToolsFromAssembly(typeof(McpComposition).Assembly);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAppMcp(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapProtectedResourceMetadata();
+        endpoints.MapMcp(Path).RequireAuthorization(McpAccessRequirement.Policy);
+        return endpoints;
+    }
+}

@@ -1,0 +1,279 @@
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.Tests.Frameworks;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Testing;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace EngineeringFramework.Core.Tests.Projects;
+
+public sealed class ProjectServiceTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Creating_a_project_copies_the_effective_framework_into_its_checklist_in_order(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+
+        var created = await world.Projects(world.Ada, (p, c) => p.CreateAsync(c, world.Acme, new(world.Engineering, "Apollo", "To the moon", world.Ben.UserId, new DateOnly(2027, 7, 20)), Cancel));
+
+        Assert.Equal(world.SystemFrameworkId, created.Project.FrameworkVersionId);
+        Assert.Equal((3, 0, 0, 0), (created.Progress.Required, created.Progress.Done, created.Progress.NotApplicable, created.Progress.Percent));
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        var items = await db.ChecklistItems.Where(i => i.ProjectId == created.Project.Id).ToListAsync(Cancel);
+        var ordered = items.OrderBy(i => i.CategoryOrder).ThenBy(i => i.SubcategoryOrder).ThenBy(i => i.Order).ToList();
+        Assert.Equal(["roadmap", "backlog", "changelog", "unit-tests"], ordered.Select(i => i.ItemSlug));
+        Assert.Equal(["delivery", "delivery", "delivery", "quality"], ordered.Select(i => i.CategorySlug));
+        Assert.Equal(["Planning", "Planning", "Release", "Testing"], ordered.Select(i => i.SubcategoryName));
+        Assert.Equal([false, true, false, false], ordered.Select(i => i.Optional));
+        Assert.Equal(["roadmap-template", null, null, "test-plan"], ordered.Select(i => i.TemplateSlug));
+        Assert.All(items, i => Assert.Equal((world.Acme, ChecklistItemStatus.NotStarted, 1L), (i.OrganizationId, i.Status, i.Version)));
+        var tuples = await db.RelationshipTuples.Where(t => t.Object == Fga.Project(created.Project.Id)).Select(t => t.Relation + "@" + t.User).ToListAsync(Cancel);
+        Assert.Equal(
+            [$"department@{Fga.Department(world.Engineering)}", $"lead@{Fga.User(world.Ben.UserId)}", $"organization@{Fga.Organization(world.Acme)}"],
+            tuples.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_later_framework_import_does_not_change_existing_projects(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var before = await world.CreateProjectAsync("Before");
+        var changed = FrameworkFixture.Valid();
+        changed.Item(0, 0, 0).Set("name", "\"Renamed roadmap\"");
+        changed.Subcategory(0, 1).List("items").Add(FrameworkFixture.Node("Release notes", "release-notes", "2"));
+        var newVersion = await world.ImportSystemFrameworkAsync(changed.ParseValid());
+
+        var after = await world.CreateProjectAsync("After");
+
+        var old = await world.ChecklistAsync(before.Project.Id);
+        var fresh = await world.ChecklistAsync(after.Project.Id);
+        Assert.Equal(world.SystemFrameworkId, old.FrameworkVersionId);
+        Assert.Equal(newVersion.Id, fresh.FrameworkVersionId);
+        Assert.Equal(["Roadmap", "Backlog", "Changelog", "Unit tests"], Names(old));
+        Assert.Equal(["Renamed roadmap", "Backlog", "Changelog", "Release notes", "Unit tests"], Names(fresh));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Progress_counts_done_and_not_applicable_against_required_items_per_category_and_overall(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        await world.UpdateItemAsync(project, await world.ItemAsync(project, "roadmap"), ChecklistItemStatus.Done);
+        await world.UpdateItemAsync(project, await world.ItemAsync(project, "backlog"), ChecklistItemStatus.Done);
+        await world.UpdateItemAsync(project, await world.ItemAsync(project, "changelog"), ChecklistItemStatus.InProgress);
+        await world.UpdateItemAsync(project, await world.ItemAsync(project, "unit-tests"), ChecklistItemStatus.NotApplicable, reason: "No code");
+
+        var details = await world.Projects(world.Ben, (p, c) => p.GetAsync(c, world.Acme, project, Cancel));
+
+        // Backlog is optional: done, but not counted. Required: roadmap, changelog (delivery), unit-tests (quality).
+        Assert.Equal(new Progress(1, 1, 3, 66), details.Progress);
+        Assert.Equal(["delivery", "quality"], details.Categories.Select(c => c.Slug));
+        Assert.Equal(new Progress(1, 0, 2, 50), details.Categories[0].Progress);
+        Assert.Equal(new Progress(0, 1, 1, 100), details.Categories[1].Progress);
+    }
+
+    [Fact]
+    public void Percent_is_rounded_down_and_full_when_nothing_is_required()
+    {
+        Assert.Equal(100, Progress.Of(0, 0, 0).Percent);
+        Assert.Equal(99, Progress.Of(199, 0, 200).Percent);
+        Assert.Equal(100, Progress.Of(150, 50, 200).Percent);
+    }
+
+    [Fact]
+    public async Task The_lead_must_be_a_member_of_the_organization_and_nothing_is_written_otherwise()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => world.CreateProjectAsync(lead: world.Eve.UserId));
+
+        Assert.Equal("LeadUserId", Assert.Single(error.Errors).PropertyName);
+        await AssertNoProjectWrittenAsync(world);
+    }
+
+    [Theory]
+    [InlineData("", "Name")]
+    [InlineData("   ", "Name")]
+    [InlineData("long-name", "Name")]
+    [InlineData("long-description", "Description")]
+    [InlineData("empty-department", "DepartmentId")]
+    public async Task Invalid_project_input_names_the_field_and_writes_nothing(string input, string field)
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var request = input switch
+        {
+            "long-name" => new CreateProjectRequest(world.Engineering, new string('n', 201)),
+            "long-description" => new CreateProjectRequest(world.Engineering, "Apollo", new string('d', 4001)),
+            "empty-department" => new CreateProjectRequest(Guid.Empty, "Apollo"),
+            _ => new CreateProjectRequest(world.Engineering, input),
+        };
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => world.Projects(world.Ada, (p, c) => p.CreateAsync(c, world.Acme, request, Cancel)));
+
+        Assert.Equal(field, Assert.Single(error.Errors).PropertyName);
+        await AssertNoProjectWrittenAsync(world);
+    }
+
+    [Fact]
+    public async Task Invalid_update_names_the_field_and_changes_nothing()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var project = (await world.CreateProjectAsync()).Project;
+
+        var blank = await Assert.ThrowsAsync<ValidationException>(() => world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, project.Id, new(" "), Cancel)));
+        var outsider = await Assert.ThrowsAsync<ValidationException>(() => world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, project.Id, new("Apollo 2", LeadUserId: world.Eve.UserId), Cancel)));
+        var status = await Assert.ThrowsAsync<ValidationException>(() => world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, project.Id, new("Apollo 2", Status: (ProjectStatus)42), Cancel)));
+
+        Assert.Equal("Name", Assert.Single(blank.Errors).PropertyName);
+        Assert.Equal("LeadUserId", Assert.Single(outsider.Errors).PropertyName);
+        Assert.Equal("Status", Assert.Single(status.Errors).PropertyName);
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        var stored = await db.Projects.SingleAsync(Cancel);
+        Assert.Equal(("Apollo", null), (stored.Name, stored.LeadUserId));
+        Assert.False(await db.RelationshipTuples.AnyAsync(t => t.Relation == "lead", Cancel));
+    }
+
+    [Fact]
+    public async Task Caller_from_another_organization_gets_not_found_for_every_operation()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        var (eve, acme) = (world.Eve, world.Acme);
+
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(eve, (p, c) => p.CreateAsync(c, acme, new(world.Engineering, "Mine"), Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(eve, (p, c) => p.ListAsync(c, acme, new(), Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(eve, (p, c) => p.GetAsync(c, acme, project, Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(eve, (p, c) => p.GetAsync(c, world.Evil, project, Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(eve, (p, c) => p.UpdateAsync(c, acme, project, new("Mine"), Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects<object?>(eve, async (p, c) => { await p.DeleteAsync(c, acme, project, Cancel); return null; }));
+
+        await using var db = world.Core.Database.CreateContext(acme);
+        Assert.Equal(["Apollo"], await db.Projects.Select(p => p.Name).ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task A_plain_member_may_view_projects_but_not_create_update_or_delete_them()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        var (ben, acme) = (world.Ben, world.Acme);
+
+        Assert.Equal("Apollo", (await world.Projects(ben, (p, c) => p.GetAsync(c, acme, project, Cancel))).Project.Name);
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.Projects(ben, (p, c) => p.CreateAsync(c, acme, new(world.Engineering, "Mine"), Cancel)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.Projects(ben, (p, c) => p.UpdateAsync(c, acme, project, new("Mine"), Cancel)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.Projects<object?>(ben, async (p, c) => { await p.DeleteAsync(c, acme, project, Cancel); return null; }));
+
+        await using var db = world.Core.Database.CreateContext(acme);
+        Assert.Equal(["Apollo"], await db.Projects.Select(p => p.Name).ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task The_lead_may_update_the_project_but_not_delete_it_and_loses_that_when_replaced()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var project = (await world.CreateProjectAsync(lead: world.Ben.UserId)).Project.Id;
+
+        var updated = await world.Projects(world.Ben, (p, c) => p.UpdateAsync(c, world.Acme, project, new("Apollo 11", "Landing", world.Ben.UserId, new DateOnly(1969, 7, 20), ProjectStatus.Completed), Cancel));
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.Projects<object?>(world.Ben, async (p, c) => { await p.DeleteAsync(c, world.Acme, project, Cancel); return null; }));
+        await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, project, new("Apollo 11", LeadUserId: world.Ada.UserId), Cancel));
+
+        Assert.Equal(("Apollo 11", "Landing", ProjectStatus.Completed, new DateOnly(1969, 7, 20)), (updated.Project.Name, updated.Project.Description, updated.Project.Status, updated.Project.TargetDate));
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.Projects(world.Ben, (p, c) => p.UpdateAsync(c, world.Acme, project, new("Ben's"), Cancel)));
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        Assert.Equal([Fga.User(world.Ada.UserId)], await db.RelationshipTuples.Where(t => t.Object == Fga.Project(project) && t.Relation == "lead").Select(t => t.User).ToListAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task List_filters_by_department_status_and_lead_and_pages_by_name_then_id(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var platform = (await world.Departments(world.Ada, (d, c) => d.CreateAsync(c, world.Acme, new("Platform"), Cancel))).Id;
+        await world.CreateProjectAsync("Gemini");
+        await world.CreateProjectAsync("Apollo", lead: world.Ben.UserId);
+        await world.CreateProjectAsync("Apollo");
+        var mercury = (await world.CreateProjectAsync("Mercury", platform, world.Ben.UserId)).Project.Id;
+        await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, mercury, new("Mercury", LeadUserId: world.Ben.UserId, Status: ProjectStatus.Completed), Cancel));
+
+        var all = new List<ProjectSummary>();
+        string? cursor = null;
+        do
+        {
+            var page = await world.Projects(world.Ben, (p, c) => p.ListAsync(c, world.Acme, new(Limit: 3, Cursor: cursor), Cancel));
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        var inEngineering = await world.Projects(world.Ben, (p, c) => p.ListAsync(c, world.Acme, new(DepartmentId: world.Engineering), Cancel));
+        var completed = await world.Projects(world.Ben, (p, c) => p.ListAsync(c, world.Acme, new(Status: ProjectStatus.Completed), Cancel));
+        var bensActive = await world.Projects(world.Ben, (p, c) => p.ListAsync(c, world.Acme, new(Status: ProjectStatus.Active, LeadUserId: world.Ben.UserId), Cancel));
+
+        Assert.Equal(["Apollo", "Apollo", "Gemini", "Mercury"], all.Select(p => p.Name));
+        Assert.True(string.CompareOrdinal(all[0].Id.ToString(), all[1].Id.ToString()) < 0, "equal names are ordered by id");
+        Assert.Equal(["Apollo", "Apollo", "Gemini"], inEngineering.Items.Select(p => p.Name));
+        Assert.Equal([mercury], completed.Items.Select(p => p.Id));
+        Assert.Equal(["Apollo"], bensActive.Items.Select(p => p.Name));
+        Assert.Null(bensActive.NextCursor);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Archiving_makes_the_checklist_read_only_and_unarchiving_restores_it(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var project = (await world.CreateProjectAsync()).Project.Id;
+
+        await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, project, new("Apollo", Status: ProjectStatus.Archived), Cancel));
+        var item = await world.ItemAsync(project, "roadmap");
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.UpdateItemAsync(project, item, ChecklistItemStatus.Done));
+        await using (var db = world.Core.Database.CreateContext(world.Acme))
+        {
+            Assert.True(await db.RelationshipTuples.AnyAsync(t => t.Object == Fga.Project(project) && t.Relation == "archived" && t.User == "user:*", Cancel));
+        }
+
+        await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, project, new("Apollo", Status: ProjectStatus.Active), Cancel));
+        var done = await world.UpdateItemAsync(project, item, ChecklistItemStatus.Done);
+
+        Assert.Equal(ChecklistItemStatus.Done, done.Status);
+        await using var after = world.Core.Database.CreateContext(world.Acme);
+        Assert.False(await after.RelationshipTuples.AnyAsync(t => t.Relation == "archived", Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Delete_removes_the_project_its_checklist_history_and_tuples(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var project = (await world.CreateProjectAsync(lead: world.Ben.UserId)).Project.Id;
+        await world.UpdateItemAsync(project, await world.ItemAsync(project, "roadmap"), ChecklistItemStatus.Done);
+
+        await world.Projects<object?>(world.Ada, async (p, c) => { await p.DeleteAsync(c, world.Acme, project, Cancel); return null; });
+
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(world.Ada, (p, c) => p.GetAsync(c, world.Acme, project, Cancel)));
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        Assert.Equal(0, await db.Projects.CountAsync(Cancel));
+        Assert.Equal(0, await db.ChecklistItems.CountAsync(Cancel));
+        Assert.Equal(0, await db.ActivityEntries.CountAsync(Cancel));
+        Assert.False(await db.RelationshipTuples.AnyAsync(t => t.Object == Fga.Project(project), Cancel));
+        Assert.Equal(3, await db.TupleChanges.CountAsync(t => t.Operation == TupleOperation.Delete && t.Object == Fga.Project(project), Cancel));
+    }
+
+    private static async Task AssertNoProjectWrittenAsync(ProjectWorld world)
+    {
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        Assert.Equal(0, await db.Projects.CountAsync(Cancel));
+        Assert.Equal(0, await db.ChecklistItems.CountAsync(Cancel));
+        Assert.False(await db.TupleChanges.AnyAsync(t => t.Object.StartsWith("project:"), Cancel));
+    }
+
+    private static List<string> Names(ProjectChecklist checklist)
+        => [.. checklist.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Select(i => i.Name)];
+}
