@@ -23,6 +23,7 @@ internal static class ApiComposition
         services.AddRelationshipAuthorization();
         services.AddOrganizations();
         services.AddSystemAdministration();
+        services.AddFrameworkBrowsing();
         services.AddDepartments();
         services.AddProjects();
         services.AddChecklists();

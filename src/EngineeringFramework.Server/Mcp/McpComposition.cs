@@ -10,6 +10,17 @@ internal static class McpComposition
 {
     public const string Path = "/mcp";
 
+    /// <summary>Enums travel as their names, so input schemas list them (<c>"enum": [...]</c>) and results read as words.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions ToolJson = CreateToolJson();
+
+    private static System.Text.Json.JsonSerializerOptions CreateToolJson()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions(ModelContextProtocol.McpJsonUtilities.DefaultOptions);
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
     public static IServiceCollection AddAppMcp(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
@@ -30,7 +41,9 @@ internal static class McpComposition
                     "Start with whoami to get an organization_id, then list projects, read a project's checklist, read an item's definition and template, and update items as work is done.";
             })
             .WithHttpTransport(o => o.Stateless = true)
-            .WithToolsFromAssembly(typeof(McpComposition).Assembly);
+            .WithToolsFromAssembly(typeof(McpComposition).Assembly, ToolJson)
+            .WithResourcesFromAssembly(typeof(McpComposition).Assembly)
+            .WithPromptsFromAssembly(typeof(McpComposition).Assembly);
         return services;
     }
 

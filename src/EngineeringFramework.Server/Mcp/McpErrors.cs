@@ -1,0 +1,40 @@
+using EngineeringFramework.Core.UseCases;
+using FluentValidation;
+using ModelContextProtocol;
+
+namespace EngineeringFramework.Server.Mcp;
+
+/// <summary>
+/// Use-case errors become tool errors the model can act on: not found (also for anything the caller may
+/// not read), refused, conflict, stale version, or the invalid fields by name. Anything else stays generic.
+/// </summary>
+internal static class McpErrors
+{
+    public static async Task<T> Run<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ValidationException e)
+        {
+            throw new McpException("Invalid input: " + string.Join("; ", e.Errors.Select(f => $"{Hosting.AppExceptionHandler.ToCamelCasePath(f.PropertyName)}: {f.ErrorMessage}")));
+        }
+        catch (NotFoundException e)
+        {
+            throw new McpException(e.Message);
+        }
+        catch (ForbiddenException e)
+        {
+            throw new McpException("Not allowed: " + e.Message);
+        }
+        catch (PreconditionFailedException e)
+        {
+            throw new McpException("Stale version: " + e.Message + " Read the item again and retry with its current version.");
+        }
+        catch (ConflictException e)
+        {
+            throw new McpException("Conflict: " + e.Message);
+        }
+    }
+}

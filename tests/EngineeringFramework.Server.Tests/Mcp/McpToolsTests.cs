@@ -1,0 +1,214 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.McpAccess;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace EngineeringFramework.Server.Tests.Mcp;
+
+/// <summary>Every tool through the SDK's own client against the real server: Ada is an admin of Acme with MCP access.</summary>
+public sealed class McpToolsTests : IAsyncLifetime
+{
+    private TestApp app = null!;
+    private McpClient ada = null!;
+    private Guid acme;
+    private Guid department;
+    private Guid project;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        app = await TestApp.StartAsync();
+        acme = await OnboardAsync("ada", grantMcp: true);
+        ada = await ConnectAsync("ada");
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.SingleAsync(u => u.AuthSubject == "ada", Cancel);
+            department = (await scope.ServiceProvider.GetRequiredService<DepartmentService>().CreateAsync(new Caller(user.Id, Surface.Api), acme, new CreateDepartmentRequest("Platform"), Cancel)).Id;
+        }
+
+        var departments = await CallAsync(ada, "list_departments", new() { ["organization_id"] = acme });
+        Assert.Equal(department, departments.GetProperty("items")[0].GetProperty("id").GetGuid());
+        var created = await CallAsync(ada, "create_project", new() { ["organization_id"] = acme, ["department_id"] = department, ["name"] = "Launch", ["target_date"] = "2027-03-01" });
+        project = created.GetProperty("project").GetProperty("id").GetGuid();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ada.DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task<Guid> OnboardAsync(string subject, bool grantMcp)
+    {
+        var response = await app.ApiClientFor(subject).PostAsJsonAsync("/api/v1/organizations", new { name = subject + " org" }, Cancel);
+        var orgId = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        if (grantMcp)
+        {
+            await using var scope = app.App.Services.CreateAsyncScope();
+            var user = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.SingleAsync(u => u.AuthSubject == subject, Cancel);
+            await scope.ServiceProvider.GetRequiredService<McpAccessService>().GrantAsync(new Caller(user.Id, Surface.Api), orgId, new GrantMcpAccessRequest(user.Id), Cancel);
+        }
+
+        return orgId;
+    }
+
+    private Task<McpClient> ConnectAsync(string subject) => McpClient.CreateAsync(
+        new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(app.BaseAddress, "/mcp"),
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + app.MintToken(subject, subject + "@example.com", app.App.Services.GetRequiredService<Audiences>().Mcp) },
+        }),
+        new McpClientOptions { ClientInfo = new Implementation { Name = "tests", Version = "1" } },
+        cancellationToken: Cancel);
+
+    private static async Task<JsonElement> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    {
+        var result = await client.CallToolAsync(tool, arguments, cancellationToken: Cancel);
+        Assert.True(result.IsError != true, $"{tool} failed: {string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text))}");
+        Assert.NotEmpty(result.Content.OfType<TextContentBlock>());
+        Assert.Equal(JsonValueKind.Object, result.StructuredContent!.Value.ValueKind);
+        return result.StructuredContent!.Value;
+    }
+
+    private static async Task<string> ErrorOfAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    {
+        var result = await client.CallToolAsync(tool, arguments, cancellationToken: Cancel);
+        Assert.True(result.IsError);
+        return string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+    }
+
+    [Fact]
+    public async Task Tools_are_listed_with_snake_case_names_schemas_and_annotations()
+    {
+        var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
+
+        Assert.Equal(
+            ["create_project", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_projects", "search_framework", "update_checklist_item", "whoami"],
+            tools.Keys.Order());
+        Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
+        Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
+        Assert.False(tools["create_project"].ProtocolTool.Annotations!.ReadOnlyHint);
+        Assert.False(tools["create_project"].ProtocolTool.Annotations!.IdempotentHint);
+        Assert.True(tools["update_checklist_item"].ProtocolTool.Annotations!.DestructiveHint);
+        var status = tools["update_checklist_item"].JsonSchema.GetProperty("properties").GetProperty("status");
+        Assert.Contains("NotApplicable", status.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("organization_id", tools["get_project"].JsonSchema.GetProperty("required").GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checklist_is_read_compactly_and_an_item_is_updated_with_its_version()
+    {
+        var checklist = await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project });
+        var item = checklist.GetProperty("categories")[0].GetProperty("subcategories")[0].GetProperty("items")[0];
+        var itemId = item.GetProperty("id").GetGuid();
+        var details = await CallAsync(ada, "get_checklist_item", new() { ["organization_id"] = acme, ["project_id"] = project, ["item_id"] = itemId });
+
+        var updated = await CallAsync(ada, "update_checklist_item", new()
+        {
+            ["organization_id"] = acme,
+            ["project_id"] = project,
+            ["item_id"] = itemId,
+            ["version"] = item.GetProperty("version").GetInt64(),
+            ["status"] = "Done",
+            ["evidence_link"] = "https://example.com/charter",
+        });
+        var stale = await ErrorOfAsync(ada, "update_checklist_item", new() { ["organization_id"] = acme, ["project_id"] = project, ["item_id"] = itemId, ["version"] = item.GetProperty("version").GetInt64(), ["status"] = "InProgress" });
+
+        Assert.False(checklist.GetProperty("categories")[0].TryGetProperty("slug", out _));
+        Assert.Contains("## What it means", details.GetProperty("definitionMarkdown").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Done", updated.GetProperty("status").GetString());
+        Assert.Equal("https://example.com/charter", updated.GetProperty("evidenceLinks")[0].GetString());
+        Assert.Contains("Stale version", stale, StringComparison.Ordinal);
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var activity = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ActivityEntries.BypassTenantFilter().SingleAsync(a => a.ChecklistItemId == itemId, Cancel);
+        Assert.Equal(Surface.Mcp, activity.Surface);
+        Assert.False(string.IsNullOrEmpty(activity.Client));
+    }
+
+    [Fact]
+    public async Task Project_progress_templates_and_search_are_readable()
+    {
+        var projectDetails = await CallAsync(ada, "get_project", new() { ["organization_id"] = acme, ["project_id"] = project });
+        var projects = await CallAsync(ada, "list_projects", new() { ["organization_id"] = acme, ["status"] = "Active" });
+        var hits = await CallAsync(ada, "search_framework", new() { ["organization_id"] = acme, ["query"] = "threat model" });
+        var templateSlug = hits.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("templateSlug").GetString()).First(s => s is not null);
+        var template = await CallAsync(ada, "get_template", new() { ["organization_id"] = acme, ["template_slug"] = templateSlug });
+
+        Assert.True(projectDetails.GetProperty("progress").GetProperty("required").GetInt32() > 0);
+        Assert.Contains(projects.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == project);
+        Assert.NotEmpty(hits.GetProperty("items").EnumerateArray());
+        Assert.Contains("{{", template.GetProperty("markdown").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_organizations_project_is_not_found()
+    {
+        var eveOrg = await OnboardAsync("eve", grantMcp: true);
+        await using var eve = await ConnectAsync("eve");
+
+        var byTheirOrg = await ErrorOfAsync(eve, "get_project", new() { ["organization_id"] = eveOrg, ["project_id"] = project });
+        var byOurOrg = await ErrorOfAsync(eve, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project });
+
+        Assert.Contains("not found", byTheirOrg, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("not found", byOurOrg, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Member_without_checklist_permission_cannot_update_an_item()
+    {
+        // Ben joins Acme as a plain member with MCP access but no role granting checklist updates.
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            await app.ApiClientFor("ben").GetAsync("/api/v1/me", Cancel);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var ben = await db.Users.SingleAsync(u => u.AuthSubject == "ben", Cancel);
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(acme);
+            db.Memberships.Add(new Membership { OrganizationId = acme, UserId = ben.Id, Role = MembershipRole.Member, CreatedAt = DateTime.UtcNow });
+            var writer = scope.ServiceProvider.GetRequiredService<RelationshipWriter>();
+            writer.Write(acme, Fga.Organization(acme), "member", Fga.User(ben.Id));
+            writer.Write(acme, Fga.McpServer(acme), "granted", Fga.User(ben.Id));
+            await db.SaveChangesAsync(Cancel);
+        }
+
+        await using var benClient = await ConnectAsync("ben");
+        var checklist = await CallAsync(benClient, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project });
+        var item = checklist.GetProperty("categories")[0].GetProperty("subcategories")[0].GetProperty("items")[0];
+
+        var refused = await ErrorOfAsync(benClient, "update_checklist_item", new() { ["organization_id"] = acme, ["project_id"] = project, ["item_id"] = item.GetProperty("id").GetGuid(), ["version"] = item.GetProperty("version").GetInt64(), ["status"] = "Done" });
+
+        Assert.Contains("Not allowed", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_input_names_the_field()
+    {
+        var error = await ErrorOfAsync(ada, "search_framework", new() { ["organization_id"] = acme, ["query"] = "x" });
+
+        Assert.Contains("query", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resources_and_prompts_are_offered()
+    {
+        var templates = await ada.ListResourceTemplatesAsync(cancellationToken: Cancel);
+        var prompts = await ada.ListPromptsAsync(cancellationToken: Cancel);
+        var definition = await ada.ReadResourceAsync($"engineering-framework://organizations/{acme}/definitions/threat-model-completed", cancellationToken: Cancel);
+
+        Assert.Contains(templates, t => t.UriTemplate.Contains("/templates/{templateSlug}", StringComparison.Ordinal));
+        Assert.Contains(prompts, p => p.Name == "draft_item_document");
+        Assert.Contains(prompts, p => p.Name == "readiness_review");
+        Assert.Contains("## Why it matters", Assert.IsType<TextResourceContents>(Assert.Single(definition.Contents)).Text, StringComparison.Ordinal);
+    }
+}
