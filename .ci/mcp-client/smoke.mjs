@@ -1,0 +1,73 @@
+// Drives a running Engineering Framework server the way an agent would, with the official TypeScript SDK:
+// sets up an organization, department and project through the REST API (API-audience token), grants
+// this user MCP access, then over MCP (MCP-audience token) lists the tools, reads the checklist and
+// updates an item. Prints each check and, last, "N passed, M failed"; exits 1 on any failure.
+// Usage: node smoke.mjs BASE_URL API_TOKEN MCP_TOKEN
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+const [base, apiToken, mcpToken] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+const check = (name, ok, detail = "") => {
+  if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name} ${detail}`); }
+};
+
+async function api(method, path, body) {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return text.length ? JSON.parse(text) : null;
+}
+
+try {
+  const org = await api("POST", "/api/v1/organizations", { name: "Smoke Test Org" });
+  const me = await api("GET", "/api/v1/me");
+  const department = await api("POST", `/api/v1/organizations/${org.id}/departments`, { name: "Platform" });
+  const project = await api("POST", `/api/v1/organizations/${org.id}/projects`, { departmentId: department.id, name: "Launch" });
+  await api("PUT", `/api/v1/organizations/${org.id}/mcp-access/${me.user?.id ?? me.id}`);
+  check("REST setup (organization, department, project, MCP grant)", Boolean(project?.project?.id));
+
+  const transport = new StreamableHTTPClientTransport(new URL("/mcp", base), {
+    requestInit: { headers: { authorization: `Bearer ${mcpToken}` } },
+  });
+  const client = new Client({ name: "ci-typescript-sdk", version: "1.0.0" });
+  await client.connect(transport);
+
+  const { tools } = await client.listTools();
+  const names = tools.map((t) => t.name);
+  check("tools/list names the checklist tools", ["get_checklist", "update_checklist_item", "whoami"].every((n) => names.includes(n)), names.join(","));
+
+  const whoami = await client.callTool({ name: "whoami", arguments: {} });
+  check("whoami lists the organization", whoami.structuredContent?.organizations?.some((o) => o.id === org.id), JSON.stringify(whoami.structuredContent));
+
+  const checklist = await client.callTool({ name: "get_checklist", arguments: { organization_id: org.id, project_id: project.project.id } });
+  const item = checklist.structuredContent?.categories?.[0]?.subcategories?.[0]?.items?.[0];
+  check("get_checklist returns grouped items", Boolean(item?.id), JSON.stringify(checklist.content?.[0]));
+
+  const updated = await client.callTool({
+    name: "update_checklist_item",
+    arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id, version: item.version, status: "Done", evidence_link: "https://example.com/evidence" },
+  });
+  check("update_checklist_item marks the item done", !updated.isError && updated.structuredContent?.status === "Done", JSON.stringify(updated.content?.[0]));
+
+  const reread = await client.callTool({ name: "get_checklist_item", arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id } });
+  check("the change is visible on the next read", reread.structuredContent?.item?.status === "Done");
+
+  const stale = await client.callTool({
+    name: "update_checklist_item",
+    arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id, version: item.version, status: "InProgress" },
+  });
+  check("a stale version is refused", stale.isError === true);
+
+  await client.close();
+} catch (error) {
+  check("smoke run", false, error?.stack ?? String(error));
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
