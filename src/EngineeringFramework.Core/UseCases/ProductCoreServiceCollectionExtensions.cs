@@ -17,7 +17,8 @@ public static class ProductCoreServiceCollectionExtensions
 
     public static IServiceCollection AddOrganizations(this IServiceCollection services) => services.AddScoped<OrganizationService>();
 
-    public static IServiceCollection AddFrameworkBrowsing(this IServiceCollection services) => services.AddScoped<Frameworks.Versions.FrameworkBrowser>();
+    public static IServiceCollection AddFrameworkBrowsing(this IServiceCollection services)
+        => services.AddScoped<Frameworks.Versions.FrameworkBrowser>().AddScoped<Frameworks.Versions.SystemFrameworkService>();
 
     public static IServiceCollection AddSystemAdministration(this IServiceCollection services) => services.AddScoped<SystemAdministration.SuperAdmins>();
 }

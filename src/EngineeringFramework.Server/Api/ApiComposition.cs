@@ -9,6 +9,7 @@ using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Server.Api.Frameworks;
 using EngineeringFramework.Server.Api.Organizations;
 
 namespace EngineeringFramework.Server.Api;
@@ -44,6 +45,7 @@ internal static class ApiComposition
         }
 
         app.MapOrganizationsApi();
+        app.MapSystemFrameworkApi();
         return app;
     }
 }

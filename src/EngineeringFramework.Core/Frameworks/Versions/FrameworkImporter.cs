@@ -14,6 +14,10 @@ internal sealed record FrameworkImportResult(FrameworkVersion Version, bool Crea
 internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
 {
     public async Task<FrameworkImportResult> ImportAsync(FrameworkDefinition framework, Guid? organizationId, string source, CancellationToken cancellationToken)
+        => await ImportAsync(framework, organizationId, source, makeCurrent: _ => true, cancellationToken);
+
+    /// <param name="makeCurrent">Decides, given the scope's current version (or null), whether the imported one replaces it.</param>
+    public async Task<FrameworkImportResult> ImportAsync(FrameworkDefinition framework, Guid? organizationId, string source, Func<FrameworkVersion?, bool> makeCurrent, CancellationToken cancellationToken)
     {
         var hash = FrameworkHasher.ComputeHash(framework);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -35,13 +39,18 @@ internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
                 db.FrameworkVersions.Add(version);
             }
 
-            var becameCurrent = !version.IsCurrent;
-            foreach (var other in versions.Where(v => v.IsCurrent && v != version))
+            var current = versions.FirstOrDefault(v => v.IsCurrent);
+            var becameCurrent = !version.IsCurrent && makeCurrent(current);
+            if (becameCurrent)
             {
-                other.IsCurrent = false;
+                foreach (var other in versions.Where(v => v.IsCurrent && v != version))
+                {
+                    other.IsCurrent = false;
+                }
+
+                version.IsCurrent = true;
             }
 
-            version.IsCurrent = true;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new FrameworkImportResult(version, created, becameCurrent);

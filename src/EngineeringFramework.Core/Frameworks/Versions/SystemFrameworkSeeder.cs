@@ -21,7 +21,10 @@ internal static partial class SystemFrameworkSeeder
                 $"The built-in framework at {frameworkDirectory} is invalid: " + string.Join("; ", result.Errors.Take(10).Select(e => $"{e.Location}: {e.Message}")));
         }
 
-        var import = await new FrameworkImporter(db, time).ImportAsync(result.Definition!, organizationId: null, BuiltinSource, cancellationToken);
+        // A new release's built-in framework replaces the previous built-in one, but never a framework a
+        // super-admin edited or imported: theirs stays current, and the new built-in version is stored beside it.
+        var import = await new FrameworkImporter(db, time).ImportAsync(
+            result.Definition!, organizationId: null, BuiltinSource, makeCurrent: current => current is null || current.Source == BuiltinSource, cancellationToken);
         if (import.Created || import.BecameCurrent)
         {
             LogImported(logger, import.Version.ContentHash, import.Version.ItemCount);

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.UseCases;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.EntityFrameworkCore;
+
+namespace EngineeringFramework.Core.Frameworks.Versions;
+
+public sealed record SystemFrameworkItem(string Slug, string Name, int Order, bool Optional, string? TemplateSlug);
+
+public sealed record SystemFrameworkSubcategory(string Slug, string Name, int Order, IReadOnlyList<SystemFrameworkItem> Items);
+
+public sealed record SystemFrameworkCategory(string Slug, string Name, int Order, string? Description, IReadOnlyList<SystemFrameworkSubcategory> Subcategories);
+
+public sealed record SystemFrameworkTemplate(string Slug, string Name);
+
+public sealed record SystemFrameworkSummary(
+    Guid VersionId,
+    string ContentHash,
+    string Source,
+    DateTime ImportedAt,
+    int CategoryCount,
+    int SubcategoryCount,
+    int ItemCount,
+    int TemplateCount,
+    IReadOnlyList<SystemFrameworkCategory> Categories,
+    IReadOnlyList<SystemFrameworkTemplate> Templates);
+
+public sealed record UpdateFrameworkItemRequest(string Name, bool Optional, string? DefinitionMarkdown);
+
+public sealed record UpdateFrameworkTemplateRequest(string Name, string Markdown);
+
+/// <summary>
+/// Management of the system framework (the one every organization without its own uses): view, export,
+/// import an archive, edit an item or a template. Only system super-admins may; to anyone else these
+/// operations do not exist (not found). Every change is validated by the same parser as every import and
+/// becomes a new immutable version, so an edit can never leave the framework invalid.
+/// </summary>
+public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorizer, TimeProvider time)
+{
+    public const string ImportSource = "import";
+    public const string EditSource = "edit";
+
+    public async Task<SystemFrameworkSummary> GetAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        var (version, framework) = await CurrentAsync(cancellationToken);
+        return Summarize(version, framework);
+    }
+
+    /// <summary>Writes the current version as a zip in the published folder format (re-importing it gives the same hash).</summary>
+    public async Task<string> ExportAsync(Caller caller, Stream output, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        var (version, framework) = await CurrentAsync(cancellationToken);
+        FrameworkExporter.WriteZip(framework, output);
+        return version.ContentHash;
+    }
+
+    /// <summary>Imports a framework archive (zip or tar.gz); every validation problem is reported with its location, and nothing changes unless all pass.</summary>
+    public async Task<SystemFrameworkSummary> ImportAsync(Caller caller, Stream archive, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        using var buffer = new MemoryStream();
+        var limit = FrameworkLimits.Default.MaxArchiveBytes;
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await archive.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new ValidationException([new ValidationFailure("(source)", $"The archive is larger than {limit} bytes.")]);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        var isGzip = buffer.Length > 2 && buffer.GetBuffer()[0] == 0x1f && buffer.GetBuffer()[1] == 0x8b;
+        var source = isGzip ? FrameworkSource.FromTarGz(buffer) : FrameworkSource.FromZip(buffer);
+        return await ApplyAsync(FrameworkParser.Parse(source), ImportSource, cancellationToken);
+    }
+
+    public async Task<SystemFrameworkSummary> UpdateItemAsync(Caller caller, string itemSlug, UpdateFrameworkItemRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        var (_, framework) = await CurrentAsync(cancellationToken);
+        if (!framework.AllItems.Any(i => i.Slug == itemSlug))
+        {
+            throw new NotFoundException("Framework item");
+        }
+
+        var edited = framework with
+        {
+            Categories = [.. framework.Categories.Select(c => c with
+            {
+                Subcategories = [.. c.Subcategories.Select(s => s with
+                {
+                    Items = [.. s.Items.Select(i => i.Slug != itemSlug ? i : i with { Name = request.Name, Optional = request.Optional, DefinitionMarkdown = request.DefinitionMarkdown })],
+                })],
+            })],
+        };
+        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+    }
+
+    public async Task<SystemFrameworkSummary> UpdateTemplateAsync(Caller caller, string templateSlug, UpdateFrameworkTemplateRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        var (_, framework) = await CurrentAsync(cancellationToken);
+        if (!framework.Templates.Any(t => t.Slug == templateSlug))
+        {
+            throw new NotFoundException("Template");
+        }
+
+        var edited = framework with
+        {
+            Templates = [.. framework.Templates.Select(t => t.Slug != templateSlug ? t : t with { Name = request.Name, Markdown = request.Markdown })],
+        };
+        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+    }
+
+    // An edit goes through the published format and the one validator, exactly like an import.
+    private static FrameworkValidationResult Revalidate(FrameworkDefinition edited)
+        => FrameworkParser.Parse(FrameworkSource.FromFiles(FrameworkExporter.ToFiles(edited)));
+
+    private async Task<SystemFrameworkSummary> ApplyAsync(FrameworkValidationResult result, string source, CancellationToken cancellationToken)
+    {
+        if (!result.IsValid)
+        {
+            throw new ValidationException(result.Errors.Select(e => new ValidationFailure(e.Location, e.Message)));
+        }
+
+        var import = await new FrameworkImporter(db, time).ImportAsync(result.Definition!, organizationId: null, source, cancellationToken);
+        return Summarize(import.Version, result.Definition!);
+    }
+
+    private async Task EnsureSuperAdminAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (!await authorizer.CheckAsync(caller, SystemAdministration.SuperAdmins.Relation, Fga.SystemObject, cancellationToken))
+        {
+            // Management routes do not exist for anyone else: nothing to learn from a 403.
+            throw new NotFoundException("System framework");
+        }
+    }
+
+    private async Task<(FrameworkVersion Version, FrameworkDefinition Framework)> CurrentAsync(CancellationToken cancellationToken)
+    {
+        // System scope, named explicitly: the system's current version, whatever the tenant.
+        var version = await db.FrameworkVersions.AsNoTracking().Where(v => v.OrganizationId == null && v.IsCurrent).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("System framework");
+        var framework = await new FrameworkVersionReader(db).LoadAsync(version.Id, cancellationToken) ?? throw new NotFoundException("System framework");
+        return (version, framework);
+    }
+
+    private static SystemFrameworkSummary Summarize(FrameworkVersion version, FrameworkDefinition framework) => new(
+        version.Id,
+        version.ContentHash,
+        version.Source,
+        version.ImportedAt,
+        framework.Categories.Length,
+        framework.SubcategoryCount,
+        framework.ItemCount,
+        framework.Templates.Length,
+        [.. framework.Categories.Select(c => new SystemFrameworkCategory(c.Slug, c.Name, c.Order, c.Description, [.. c.Subcategories.Select(s => new SystemFrameworkSubcategory(s.Slug, s.Name, s.Order, [.. s.Items.Select(i => new SystemFrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.TemplateSlug))]))]))],
+        [.. framework.Templates.Select(t => new SystemFrameworkTemplate(t.Slug, t.Name))]);
+}
