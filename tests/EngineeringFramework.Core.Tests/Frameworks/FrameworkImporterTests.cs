@@ -93,3 +93,34 @@ public sealed class FrameworkImporterTests
         Assert.Equal([systemVersion], await asNobody.FrameworkVersions.Select(v => v.Id).ToListAsync(Cancel));
     }
 }
+
+public sealed class SystemFrameworkSeederTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_new_built_in_framework_does_not_replace_one_a_super_admin_edited()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var builtIn = Directory.CreateTempSubdirectory("ef-builtin-").FullName;
+        var fixture = FrameworkFixture.Valid();
+        fixture.WriteTo(builtIn);
+        await using var db = database.CreateContext();
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        await SystemFrameworkSeeder.SeedAsync(db, TimeProvider.System, builtIn, logger, Cancel);
+        fixture.Item(0, 0, 0).Set("name", "\"Edited by a super-admin\"");
+        var edited = await new FrameworkImporter(db, TimeProvider.System).ImportAsync(fixture.ParseValid(), null, SystemFrameworkService.EditSource, Cancel);
+        var release = FrameworkFixture.Valid();
+        release.Item(0, 0, 1).Set("name", "\"Changed in a new release\"");
+        Directory.Delete(builtIn, recursive: true);
+        Directory.CreateDirectory(builtIn);
+        release.WriteTo(builtIn);
+        var seeded = await SystemFrameworkSeeder.SeedAsync(db, TimeProvider.System, builtIn, logger, Cancel);
+
+        Assert.True(seeded.Created);
+        Assert.False(seeded.BecameCurrent);
+        Assert.Equal(edited.Version.Id, (await new FrameworkVersionReader(db).GetEffectiveAsync(Cancel))!.Id);
+        Directory.Delete(builtIn, recursive: true);
+    }
+}
