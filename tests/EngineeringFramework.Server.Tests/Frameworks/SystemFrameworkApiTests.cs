@@ -60,6 +60,23 @@ public sealed class SystemFrameworkApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Category_and_subcategory_are_renamed_and_a_blank_name_is_refused_by_location()
+    {
+        var renamed = await sam.PutAsJsonAsync("/api/v1/system/framework/categories/foundation", new { name = "Foundations", description = "Why and who." }, Cancel);
+        var sub = await sam.PutAsJsonAsync("/api/v1/system/framework/categories/foundation/subcategories/governance", new { name = "Steering", description = (string?)null }, Cancel);
+        var blank = await sam.PutAsJsonAsync("/api/v1/system/framework/categories/foundation", new { name = "", description = (string?)null }, Cancel);
+        var current = await sam.GetFromJsonAsync<JsonElement>("/api/v1/system/framework", Cancel);
+        var foundation = current.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("slug").GetString() == "foundation");
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, sub.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        Assert.True((await blank.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").TryGetProperty("categories[0].name", out _));
+        Assert.Equal("Foundations", foundation.GetProperty("name").GetString());
+        Assert.Contains(foundation.GetProperty("subcategories").EnumerateArray(), s => s.GetProperty("name").GetString() == "Steering");
+    }
+
+    [Fact]
     public async Task Invalid_archive_is_a_400_listing_each_problem_with_its_location_and_nothing_changes()
     {
         var before = await sam.GetFromJsonAsync<JsonElement>("/api/v1/system/framework", Cancel);
@@ -87,6 +104,8 @@ public sealed class SystemFrameworkApiTests : IAsyncLifetime
     [InlineData("POST", "/api/v1/system/framework/import")]
     [InlineData("PUT", "/api/v1/system/framework/items/project-charter-approved")]
     [InlineData("PUT", "/api/v1/system/framework/templates/threat-model")]
+    [InlineData("PUT", "/api/v1/system/framework/categories/foundation")]
+    [InlineData("PUT", "/api/v1/system/framework/categories/foundation/subcategories/governance")]
     public async Task Anyone_but_a_super_admin_gets_404_on_every_management_route(string method, string path)
     {
         // An organization admin is still not a system super-admin.

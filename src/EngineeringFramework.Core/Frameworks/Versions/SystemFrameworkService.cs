@@ -32,6 +32,8 @@ public sealed record UpdateFrameworkItemRequest(string Name, bool Optional, stri
 
 public sealed record UpdateFrameworkTemplateRequest(string Name, string Markdown);
 
+public sealed record UpdateFrameworkGroupRequest(string Name, string? Description);
+
 /// <summary>
 /// Management of the system framework (the one every organization without its own uses): view, export,
 /// import an archive, edit an item or a template. Only system super-admins may; to anyone else these
@@ -100,6 +102,42 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
                 {
                     Items = [.. s.Items.Select(i => i.Slug != itemSlug ? i : i with { Name = request.Name, Optional = request.Optional, DefinitionMarkdown = request.DefinitionMarkdown })],
                 })],
+            })],
+        };
+        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+    }
+
+    public async Task<SystemFrameworkSummary> UpdateCategoryAsync(Caller caller, string categorySlug, UpdateFrameworkGroupRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        var (_, framework) = await CurrentAsync(cancellationToken);
+        if (!framework.Categories.Any(c => c.Slug == categorySlug))
+        {
+            throw new NotFoundException("Category");
+        }
+
+        var edited = framework with
+        {
+            Categories = [.. framework.Categories.Select(c => c.Slug != categorySlug ? c : c with { Name = request.Name, Description = request.Description })],
+        };
+        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+    }
+
+    /// <summary>Subcategory slugs are unique within their category, so the category names the subcategory too.</summary>
+    public async Task<SystemFrameworkSummary> UpdateSubcategoryAsync(Caller caller, string categorySlug, string subcategorySlug, UpdateFrameworkGroupRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        var (_, framework) = await CurrentAsync(cancellationToken);
+        if (!framework.Categories.Any(c => c.Slug == categorySlug && c.Subcategories.Any(s => s.Slug == subcategorySlug)))
+        {
+            throw new NotFoundException("Subcategory");
+        }
+
+        var edited = framework with
+        {
+            Categories = [.. framework.Categories.Select(c => c.Slug != categorySlug ? c : c with
+            {
+                Subcategories = [.. c.Subcategories.Select(s => s.Slug != subcategorySlug ? s : s with { Name = request.Name, Description = request.Description })],
             })],
         };
         return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);

@@ -27,6 +27,8 @@ internal static class SystemFrameworkApi
             .Accepts<Stream>("application/zip", "application/gzip", "application/octet-stream")
             .WithMetadata(new RequestSizeLimitAttribute(MaxArchiveBytes))
             .ProducesValidationProblem();
+        group.MapPut("/categories/{categorySlug}", UpdateCategoryAsync).WithName("UpdateSystemFrameworkCategory").WithSummary("Rename or describe a category (creates a new version).").ProducesValidationProblem();
+        group.MapPut("/categories/{categorySlug}/subcategories/{subcategorySlug}", UpdateSubcategoryAsync).WithName("UpdateSystemFrameworkSubcategory").WithSummary("Rename or describe a subcategory (creates a new version).").ProducesValidationProblem();
         group.MapPut("/items/{itemSlug}", UpdateItemAsync).WithName("UpdateSystemFrameworkItem").WithSummary("Edit an item's name, optionality and definition (creates a new version).").ProducesValidationProblem();
         group.MapPut("/templates/{templateSlug}", UpdateTemplateAsync).WithName("UpdateSystemFrameworkTemplate").WithSummary("Edit a template's name and markdown (creates a new version).").ProducesValidationProblem();
         return endpoints;
@@ -44,6 +46,12 @@ internal static class SystemFrameworkApi
 
     private static async Task<Ok<SystemFrameworkSummary>> ImportAsync(HttpContext context, SystemFrameworkService frameworks, CancellationToken cancellationToken)
         => TypedResults.Ok(await frameworks.ImportAsync(context.GetCaller(), context.Request.Body, cancellationToken));
+
+    private static async Task<Ok<SystemFrameworkSummary>> UpdateCategoryAsync(string categorySlug, UpdateFrameworkGroupRequest request, HttpContext context, SystemFrameworkService frameworks, CancellationToken cancellationToken)
+        => TypedResults.Ok(await frameworks.UpdateCategoryAsync(context.GetCaller(), categorySlug, request, cancellationToken));
+
+    private static async Task<Ok<SystemFrameworkSummary>> UpdateSubcategoryAsync(string categorySlug, string subcategorySlug, UpdateFrameworkGroupRequest request, HttpContext context, SystemFrameworkService frameworks, CancellationToken cancellationToken)
+        => TypedResults.Ok(await frameworks.UpdateSubcategoryAsync(context.GetCaller(), categorySlug, subcategorySlug, request, cancellationToken));
 
     private static async Task<Ok<SystemFrameworkSummary>> UpdateItemAsync(string itemSlug, UpdateFrameworkItemRequest request, HttpContext context, SystemFrameworkService frameworks, CancellationToken cancellationToken)
         => TypedResults.Ok(await frameworks.UpdateItemAsync(context.GetCaller(), itemSlug, request, cancellationToken));
