@@ -9,8 +9,15 @@ using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Server.Api.Activity;
+using EngineeringFramework.Server.Api.Checklists;
+using EngineeringFramework.Server.Api.Departments;
+using EngineeringFramework.Server.Api.McpAccess;
+using EngineeringFramework.Server.Api.Members;
 using EngineeringFramework.Server.Api.Frameworks;
 using EngineeringFramework.Server.Api.Organizations;
+using EngineeringFramework.Server.Api.Projects;
+using EngineeringFramework.Server.Api.RoleTemplates;
 
 namespace EngineeringFramework.Server.Api;
 
@@ -19,7 +26,10 @@ internal static class ApiComposition
 {
     public static IServiceCollection AddAppApi(this IServiceCollection services, ServerSettings settings)
     {
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
         services.AddOpenApi("v1");
         services.AddRelationshipAuthorization();
         services.AddOrganizations();
@@ -46,6 +56,13 @@ internal static class ApiComposition
 
         app.MapOrganizationsApi();
         app.MapSystemFrameworkApi();
+        app.MapDepartmentsApi();
+        app.MapProjectsApi();
+        app.MapChecklistsApi();
+        app.MapActivityApi();
+        app.MapMembersApi();
+        app.MapRoleTemplatesApi();
+        app.MapMcpAccessApi();
         return app;
     }
 }

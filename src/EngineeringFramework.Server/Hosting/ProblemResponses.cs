@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using EngineeringFramework.Core.UseCases;
 using Microsoft.AspNetCore.Http.Json;
@@ -19,6 +20,8 @@ internal static class ProblemResponses
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<AppExceptionHandler>();
+        // A use case's "not found" is a real answer, not a missing route: let the handler's 404 stand.
+        services.Configure<ExceptionHandlerOptions>(o => o.AllowStatusCode404Response = true);
         // Minimal APIs answer a bad body with a bare 400 unless told to throw; throwing lets the
         // exception handler answer with a problem document instead.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

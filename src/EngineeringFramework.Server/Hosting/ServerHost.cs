@@ -4,6 +4,7 @@ using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Server.Api;
 using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Mcp;
+using EngineeringFramework.Server.Ui;
 using EngineeringFramework.Server.Identity.Store;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
@@ -54,6 +55,7 @@ internal static partial class ServerHost
         services.AddAppHealth();
         services.AddAppApi(settings);
         services.AddAppMcp();
+        services.AddAppUi();
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.CorsAllowedOrigins])
             .AllowAnyHeader()
@@ -114,12 +116,15 @@ internal static partial class ServerHost
         app.UseCors();
         app.UseAuthentication();
         app.UseAppRateLimiting();
+        app.UseAppUiStaticFiles();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapAppHealth();
         app.MapAppIdentity();
         app.MapAppApi();
         app.MapAppMcp();
+        app.MapAppUi();
         foreach (var contributor in app.Services.GetServices<IEndpointContributor>())
         {
             contributor.Map(app);

@@ -8,23 +8,28 @@ namespace EngineeringFramework.Server.Mcp;
 internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService checklists)
 {
     [McpServerTool(Name = "get_checklist", Title = "Get a project's checklist", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Returns a project's checklist grouped by category and subcategory in framework order. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it). Set compact=false for notes, evidence links, assignee and due dates.")]
-    public Task<object> GetChecklistAsync(
+    [Description("Returns a project's checklist grouped by category and subcategory in framework order. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it). Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
+    public Task<CompactChecklist> GetChecklistAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id, from list_projects.")] Guid project_id,
         [Description("True (default) for a short listing; false for every field.")] bool compact = true,
         CancellationToken cancellationToken = default)
-        => McpErrors.Run<object>(async () =>
+        => McpErrors.Run(async () =>
         {
             var checklist = await checklists.GetAsync(http.ForOrganization(organization_id), organization_id, project_id, cancellationToken);
-            if (!compact)
-            {
-                return checklist;
-            }
-
             return new CompactChecklist(checklist.ProjectId, checklist.ProjectName, [.. checklist.Categories.Select(c => new CompactCategory(
                 c.Name,
-                [.. c.Subcategories.Select(s => new CompactSubcategory(s.Name, [.. s.Items.Select(i => new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version))]))]))]);
+                [.. c.Subcategories.Select(s => new CompactSubcategory(s.Name, [.. s.Items.Select(i => compact
+                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
+                    : new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
+                    {
+                        NotApplicableReason = i.NotApplicableReason,
+                        Notes = i.Notes,
+                        AssigneeUserId = i.AssigneeUserId,
+                        DueDate = i.DueDate,
+                        EvidenceLinks = i.EvidenceLinks,
+                        UpdatedAt = i.UpdatedAt,
+                    })]))]))]);
         });
 
     [McpServerTool(Name = "get_checklist_item", Title = "Get a checklist item with its definition", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
@@ -72,4 +77,18 @@ internal sealed record CompactCategory(string Name, IReadOnlyList<CompactSubcate
 
 internal sealed record CompactSubcategory(string Name, IReadOnlyList<CompactItem> Items);
 
-internal sealed record CompactItem(Guid Id, string Slug, string Name, ChecklistItemStatus Status, bool Optional, string? TemplateSlug, long Version);
+/// <summary>One item; the detail fields are present only when the checklist was read with compact=false.</summary>
+internal sealed record CompactItem(Guid Id, string Slug, string Name, ChecklistItemStatus Status, bool Optional, string? TemplateSlug, long Version)
+{
+    public string? NotApplicableReason { get; init; }
+
+    public string? Notes { get; init; }
+
+    public Guid? AssigneeUserId { get; init; }
+
+    public DateOnly? DueDate { get; init; }
+
+    public IReadOnlyList<string>? EvidenceLinks { get; init; }
+
+    public DateTime? UpdatedAt { get; init; }
+}

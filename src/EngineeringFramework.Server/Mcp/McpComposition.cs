@@ -17,6 +17,9 @@ internal static class McpComposition
     {
         var options = new System.Text.Json.JsonSerializerOptions(ModelContextProtocol.McpJsonUtilities.DefaultOptions);
         options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        // Nulls are written, not omitted: the output schema lists every property as required (nullable ones
+        // as "type": [..., "null"]), and clients such as the TypeScript SDK validate structured content against it.
+        options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

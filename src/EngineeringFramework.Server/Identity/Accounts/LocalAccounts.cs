@@ -1,4 +1,6 @@
+using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Server.Identity.Store;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 
@@ -36,6 +38,10 @@ internal static class LocalAccounts
         // Reset and confirmation tokens embed the account's security stamp, which changes when the password does:
         // a reset link works once, and not after the hour.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TokenLifetime);
+
+        // The session cookie is checked against the account's security stamp on every request (one user lookup), so
+        // a stamp change ends the account's sessions at once: sign-out rotates it, so a copied cookie dies with it.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.ConfigureApplicationCookie(o => SessionCookie.Configure(o, environment));
         foreach (var scheme in new[] { IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme, IdentityConstants.ExternalScheme })
         {
@@ -50,5 +56,20 @@ internal static class LocalAccounts
         services.AddScoped<IPasswordResetRequester, LocalPasswordReset>();
         services.AddScoped<AccountLinks>();
         return services;
+    }
+
+    /// <summary>
+    /// Removing the cookie from this browser is not enough (a copy of it would stay valid until it expires): the
+    /// account's security stamp changes too, which ends every session of the account at its next request.
+    /// </summary>
+    internal static async Task SignOutEverywhereAsync(HttpContext context, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
+    {
+        var session = await context.AuthenticateAsync(Authentication.CookieScheme);
+        if (session.Succeeded && await users.GetUserAsync(session.Principal!) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
+        await signIn.SignOutAsync();
     }
 }

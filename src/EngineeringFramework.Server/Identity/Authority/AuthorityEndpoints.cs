@@ -70,9 +70,9 @@ internal static class AuthorityEndpoints
         return Results.SignIn(new(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static async Task<IResult> EndSessionAsync(SignInManager<IdentityUser> signIn)
+    private static async Task<IResult> EndSessionAsync(HttpContext context, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
     {
-        await signIn.SignOutAsync();
+        await Accounts.LocalAccounts.SignOutEverywhereAsync(context, users, signIn);
 
         // OpenIddict redirects to the client's registered post_logout_redirect_uri when one was given and valid.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);

@@ -2,10 +2,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using EngineeringFramework.Server.Hosting;
+using EngineeringFramework.Server.Identity.Accounts;
 
 namespace EngineeringFramework.Server.Identity.Pages.Account;
 
-/// <summary>Sign-out is a POST with an antiforgery token, so another site cannot sign the user out.</summary>
+/// <summary>
+/// Sign-out is a POST with an antiforgery token, so another site cannot sign the user out; it ends the session on the
+/// server too (<see cref="LocalAccounts.SignOutEverywhereAsync"/>), not only in this browser.
+/// </summary>
 public sealed class SignOutModel : AccountPageModel
 {
     public IActionResult OnGet() => Page();
@@ -18,7 +22,7 @@ public sealed class SignOutModel : AccountPageModel
             return SignOut(new AuthenticationProperties { RedirectUri = "/" }, Authentication.CookieScheme, External.ExternalAuthority.Scheme);
         }
 
-        await Service<SignInManager<IdentityUser>>().SignOutAsync();
+        await LocalAccounts.SignOutEverywhereAsync(HttpContext, Service<UserManager<IdentityUser>>(), Service<SignInManager<IdentityUser>>());
         return LocalRedirect("/");
     }
 }

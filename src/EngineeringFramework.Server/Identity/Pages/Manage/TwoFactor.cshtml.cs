@@ -65,6 +65,9 @@ public sealed class TwoFactorModel : AccountPageModel
 
         await users.SetTwoFactorEnabledAsync(user, true);
         RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10) ?? []];
+
+        // Turning TOTP on changed the security stamp: re-issue this session's cookie so that it stays valid.
+        await Service<SignInManager<IdentityUser>>().RefreshSignInAsync(user);
         Enabled = true;
         return Page();
     }
@@ -105,6 +108,9 @@ public sealed class TwoFactorModel : AccountPageModel
         {
             await users.ResetAuthenticatorKeyAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user);
+
+            // A new key changes the security stamp, which would end this session at its next request.
+            await Service<SignInManager<IdentityUser>>().RefreshSignInAsync(user);
         }
 
         SharedKey = key;

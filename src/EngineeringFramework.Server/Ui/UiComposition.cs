@@ -1,0 +1,23 @@
+namespace EngineeringFramework.Server.Ui;
+
+/// <summary>
+/// The web UI: Blazor components rendered on the server (static SSR, no interactivity, no script), plain
+/// HTML forms that post back with an antiforgery token, and the browser's session cookie for identity.
+/// Every page sits behind the host's deny-by-default policy, so an anonymous browser is sent to sign in.
+/// </summary>
+internal static class UiComposition
+{
+    public static IServiceCollection AddAppUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        services.AddScoped<UiSession>();
+        return services;
+    }
+
+    public static WebApplication MapAppUi(this WebApplication app)
+    {
+        app.MapRazorComponents<App>();
+        app.MapTemplateDownload();
+        return app;
+    }
+}

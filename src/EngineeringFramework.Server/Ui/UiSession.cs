@@ -1,0 +1,35 @@
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Server.Identity.Users;
+
+namespace EngineeringFramework.Server.Ui;
+
+/// <summary>The signed-in person as the UI knows them: the caller every use case takes, and their organizations.</summary>
+public sealed record UiUser(Caller Caller, string DisplayName, string Email, IReadOnlyList<OrganizationSummary> Organizations);
+
+/// <summary>
+/// Resolves the product's user from the session cookie once per request. The caller's id comes only from the
+/// authenticated principal, never from a form field or the route.
+/// </summary>
+internal sealed class UiSession(AppUserProvisioner users, OrganizationService organizations)
+{
+    private UiUser? resolved;
+
+    public async Task<UiUser?> ResolveAsync(HttpContext http)
+    {
+        if (resolved is not null)
+        {
+            return resolved;
+        }
+
+        var user = await users.FindOrCreateAsync(http.User, http.RequestAborted);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var caller = new Caller(user.Id, Surface.Ui);
+        var mine = await organizations.ListMineAsync(caller, http.RequestAborted);
+        return resolved = new UiUser(caller, user.DisplayName, user.Email, mine);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EngineeringFramework.Server.Tests.Api.Support;
+
+namespace EngineeringFramework.Server.Tests.Api;
+
+/// <summary>
+/// Every route of the organization API, table-driven: another organization's caller gets 404, a member without
+/// the permission gets 403, another organization's ids inside one's own organization are 404, bad input is a 400
+/// naming the field, and none of these writes anything. The OpenAPI document lists every route.
+/// </summary>
+public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
+{
+    /// <summary>A route, whether a plain member may call it, and whether its path names an object of the organization.</summary>
+    public sealed record Route(string Method, string Path, string? Body = null, bool MemberMayCall = false, bool NamesAnObject = true);
+
+    private static readonly Dictionary<string, Route> Routes = new()
+    {
+        ["ListDepartments"] = new("GET", "{org}/departments", MemberMayCall: true, NamesAnObject: false),
+        ["CreateDepartment"] = new("POST", "{org}/departments", """{"name":"New"}""", NamesAnObject: false),
+        ["GetDepartment"] = new("GET", "{org}/departments/{dept}", MemberMayCall: true),
+        ["UpdateDepartment"] = new("PUT", "{org}/departments/{dept}", """{"name":"Renamed"}"""),
+        ["DeleteDepartment"] = new("DELETE", "{org}/departments/{dept}?projects=DeleteProjects"),
+        ["ListProjects"] = new("GET", "{org}/projects", MemberMayCall: true, NamesAnObject: false),
+        ["CreateProject"] = new("POST", "{org}/projects", """{"departmentId":"{dept}","name":"New"}"""),
+        ["GetProject"] = new("GET", "{org}/projects/{project}", MemberMayCall: true),
+        ["UpdateProject"] = new("PUT", "{org}/projects/{project}", """{"name":"Renamed"}"""),
+        ["DeleteProject"] = new("DELETE", "{org}/projects/{project}"),
+        ["GetChecklist"] = new("GET", "{org}/projects/{project}/checklist", MemberMayCall: true),
+        ["GetChecklistItem"] = new("GET", "{org}/projects/{project}/checklist/items/{item}", MemberMayCall: true),
+        ["UpdateChecklistItem"] = new("PUT", "{org}/projects/{project}/checklist/items/{item}", """{"status":"InProgress"}"""),
+        ["UpdateChecklistItems"] = new("POST", "{org}/projects/{project}/checklist/batch", """{"items":[{"itemId":"{item}","version":{version},"status":"InProgress"}]}"""),
+        ["DownloadChecklistItemTemplate"] = new("GET", "{org}/projects/{project}/checklist/items/{item}/template", MemberMayCall: true),
+        ["ListProjectActivity"] = new("GET", "{org}/projects/{project}/activity", MemberMayCall: true),
+        ["ListChecklistItemActivity"] = new("GET", "{org}/projects/{project}/checklist/items/{item}/activity", MemberMayCall: true),
+        ["ListMembers"] = new("GET", "{org}/members", MemberMayCall: true, NamesAnObject: false),
+        ["ChangeMemberRole"] = new("PUT", "{org}/members/{member}/role", """{"role":"Admin"}"""),
+        ["RemoveMember"] = new("DELETE", "{org}/members/{admin}"),
+        ["ListInvitations"] = new("GET", "{org}/invitations", NamesAnObject: false),
+        ["InviteMember"] = new("POST", "{org}/invitations", """{"email":"newcomer@example.com"}""", NamesAnObject: false),
+        ["RevokeInvitation"] = new("DELETE", "{org}/invitations/{invitation}"),
+        ["GetPermissionCatalog"] = new("GET", "{org}/role-templates/catalog", MemberMayCall: true, NamesAnObject: false),
+        ["CheckRoleTemplateDrift"] = new("GET", "{org}/role-templates/drift", NamesAnObject: false),
+        ["ListRoleTemplates"] = new("GET", "{org}/role-templates", MemberMayCall: true, NamesAnObject: false),
+        ["CreateRoleTemplate"] = new("POST", "{org}/role-templates", """{"name":"Auditor","permissions":["update_projects"]}""", NamesAnObject: false),
+        ["GetRoleTemplate"] = new("GET", "{org}/role-templates/{role}", MemberMayCall: true),
+        ["UpdateRoleTemplate"] = new("PUT", "{org}/role-templates/{role}", """{"name":"Renamed","permissions":[]}"""),
+        ["DeleteRoleTemplate"] = new("DELETE", "{org}/role-templates/{role}"),
+        ["AssignRoleTemplate"] = new("PUT", "{org}/role-templates/{role}/assignees/{member}"),
+        ["UnassignRoleTemplate"] = new("DELETE", "{org}/role-templates/{role}/assignees/{member}"),
+        ["ListMcpAccess"] = new("GET", "{org}/mcp-access", NamesAnObject: false),
+        ["GrantMcpAccess"] = new("PUT", "{org}/mcp-access/{member}"),
+
+        // Revoking a grant that does not exist is a no-op by design (idempotent DELETE), so it names no object to hide.
+        ["RevokeMcpAccess"] = new("DELETE", "{org}/mcp-access/{member}", NamesAnObject: false),
+    };
+
+    public static TheoryData<string> AllRoutes => [.. Routes.Keys];
+
+    public static TheoryData<string> RoutesMembersMayNotCall => [.. Routes.Where(r => !r.Value.MemberMayCall).Select(r => r.Key)];
+
+    public static TheoryData<string> RoutesNamingAnObject => [.. Routes.Where(r => r.Value.NamesAnObject).Select(r => r.Key)];
+
+    [Theory]
+    [MemberData(nameof(AllRoutes))]
+    public async Task Caller_from_another_organization_gets_404(string route)
+    {
+        var (method, path, body, _, _) = Routes[route];
+        var before = await world.App.SnapshotAsync();
+
+        var response = await world.SendAsync(world.Eve.Client, method, path, body);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(RoutesMembersMayNotCall))]
+    public async Task Member_without_the_permission_gets_403(string route)
+    {
+        var (method, path, body, _, _) = Routes[route];
+        var before = await world.App.SnapshotAsync();
+
+        var response = await world.SendAsync(world.Mallory.Client, method, path, body);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    /// <summary>Eve is an admin, but of her own organization: Acme's ids under Evil's path lead nowhere.</summary>
+    [Theory]
+    [MemberData(nameof(RoutesNamingAnObject))]
+    public async Task Admin_naming_another_organizations_object_in_their_own_organization_gets_404(string route)
+    {
+        var (method, path, body, _, _) = Routes[route];
+        var before = await world.App.SnapshotAsync();
+
+        var response = await world.SendAsync(world.Eve.Client, method, path, body, orgId: world.Eve.OrgId);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    public static TheoryData<string, string, string?, string> InvalidInputs => new()
+    {
+        { "GET", "{org}/departments?limit=0", null, "limit" },
+        { "GET", "{org}/departments?limit=ten", null, "limit" },
+        { "GET", "{org}/departments?cursor=not-a-cursor", null, "cursor" },
+        { "POST", "{org}/departments", """{"name":""}""", "name" },
+        { "POST", "{org}/departments", """{"name":"Ok","description":"bad\u0000text"}""", "description" },
+        { "PUT", "{org}/departments/{dept}", """{"name":"   "}""", "name" },
+        { "DELETE", "{org}/departments/{dept}?projects=Sideways", null, "projects" },
+        { "DELETE", "{org}/departments/{dept}?projects=MoveTo", null, "moveToDepartmentId" },
+        { "DELETE", "{org}/departments/{dept}?projects=MoveTo&moveToDepartmentId=nope", null, "moveToDepartmentId" },
+        { "DELETE", "{org}/departments/{dept}?projects=MoveTo&moveToDepartmentId={dept}", null, "moveToDepartmentId" },
+        { "DELETE", "{org}/departments/{dept}", """{"projects":"MoveTo"}""", "moveToDepartmentId" },
+        { "DELETE", "{org}/departments/{dept}?projects=Refuse", """{"projects":"Refuse"}""", "projects" },
+        { "GET", "{org}/projects?status=Bogus", null, "status" },
+        { "GET", "{org}/projects?departmentId=nope&limit=101", null, "departmentId" },
+        { "GET", "{org}/projects?leadUserId=nope", null, "leadUserId" },
+        { "GET", "{org}/projects?limit=101", null, "limit" },
+        { "POST", "{org}/projects", """{"departmentId":"{dept}","name":""}""", "name" },
+        { "POST", "{org}/projects", """{"departmentId":"00000000-0000-0000-0000-000000000000","name":"P"}""", "departmentId" },
+        { "POST", "{org}/projects", """{"departmentId":"{dept}","name":"P","leadUserId":"0196a3c2-0000-7000-8000-000000000001"}""", "leadUserId" },
+        { "PUT", "{org}/projects/{project}", """{"name":""}""", "name" },
+        { "PUT", "{org}/projects/{project}", """{"name":"P","status":7}""", "status" },
+        { "PUT", "{org}/projects/{project}/checklist/items/{item}", """{"status":"NotApplicable"}""", "notApplicableReason" },
+        { "PUT", "{org}/projects/{project}/checklist/items/{item}", """{"status":"Done","evidenceLinks":["javascript:alert(1)"]}""", "evidenceLinks[0]" },
+        { "PUT", "{org}/projects/{project}/checklist/items/{item}", """{"status":"Done","assigneeUserId":"0196a3c2-0000-7000-8000-000000000001"}""", "assigneeUserId" },
+        { "POST", "{org}/projects/{project}/checklist/batch", """{"items":[]}""", "items" },
+        { "POST", "{org}/projects/{project}/checklist/batch", """{"items":[{"itemId":"{item}","version":{version},"status":"NotApplicable"}]}""", "items[0].notApplicableReason" },
+        { "POST", "{org}/projects/{project}/checklist/batch", """{"items":[{"itemId":"{item}","version":{version},"status":"Done"},{"itemId":"{item}","version":{version},"status":"Done"}]}""", "items[1].itemId" },
+        { "GET", "{org}/projects/{project}/activity?limit=0", null, "limit" },
+        { "GET", "{org}/projects/{project}/checklist/items/{item}/activity?cursor=zzz", null, "cursor" },
+        { "GET", "{org}/members?limit=0", null, "limit" },
+        { "PUT", "{org}/members/{member}/role", """{"role":9}""", "role" },
+        { "POST", "{org}/invitations", """{"email":"not-an-address"}""", "email" },
+        { "POST", "{org}/invitations", """{"email":"someone@example.com","role":9}""", "role" },
+        { "POST", "{org}/role-templates", """{"name":"","permissions":[]}""", "name" },
+        { "POST", "{org}/role-templates", """{"name":"Flyer","permissions":["fly"]}""", "permissions[0]" },
+        { "PUT", "{org}/role-templates/{role}", """{"name":"Reviewer","permissions":["update_checklists","fly"]}""", "permissions[1]" },
+        { "PUT", "{org}/role-templates/{role}/assignees/00000000-0000-0000-0000-000000000000", null, "userId" },
+        { "PUT", "{org}/mcp-access/00000000-0000-0000-0000-000000000000", null, "userId" },
+        { "POST", "/api/v1/invitations/accept", """{"token":""}""", "token" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidInputs))]
+    public async Task Invalid_input_is_a_400_naming_the_field_and_nothing_is_written(string method, string path, string? body, string field)
+    {
+        var before = await world.App.SnapshotAsync();
+
+        var response = await world.SendAsync(world.Ada.Client, method, path, body);
+
+        await response.AssertValidationProblemAsync(field);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_every_route_with_its_name_and_summary()
+    {
+        var document = await world.App.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", ApiTestKit.Cancel);
+        var paths = document.GetProperty("paths");
+        var expected = Routes.Select(r => (Name: r.Key, r.Value.Method, Path: OpenApiPath(r.Value.Path)))
+            .Append((Name: "AcceptInvitation", Method: "POST", Path: "/api/v1/invitations/accept"));
+
+        Assert.All(expected, route =>
+        {
+            Assert.True(paths.TryGetProperty(route.Path, out var item), $"{route.Path} is missing from the OpenAPI document.");
+            Assert.True(item.TryGetProperty(route.Method.ToLowerInvariant(), out var operation), $"{route.Method} {route.Path} is missing.");
+            Assert.Equal(route.Name, operation.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()));
+            Assert.True(operation.GetProperty("responses").TryGetProperty("404", out _), $"{route.Name} documents no 404.");
+        });
+    }
+
+    private static string OpenApiPath(string route) => route.Split('?')[0]
+        .Replace("{org}", "/api/v1/organizations/{orgId}", StringComparison.Ordinal)
+        .Replace("{dept}", "{departmentId}", StringComparison.Ordinal)
+        .Replace("{project}", "{projectId}", StringComparison.Ordinal)
+        .Replace("{item}", "{itemId}", StringComparison.Ordinal)
+        .Replace("{invitation}", "{invitationId}", StringComparison.Ordinal)
+        .Replace("{role}", "{roleTemplateId}", StringComparison.Ordinal)
+        .Replace("{admin}", "{userId}", StringComparison.Ordinal)
+        .Replace("{member}", "{userId}", StringComparison.Ordinal);
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using EngineeringFramework.Server.Tests.Support;
+
+namespace EngineeringFramework.Server.Tests.Api.Support;
+
+/// <summary>
+/// One server shared by a test class: Acme (admin Ada, plain member Mallory) with a department, a project, an
+/// invitation and a role template, and Evil (admin Eve) next door. Routes are written with placeholders
+/// (<c>{org}</c>, <c>{project}</c>…) that <see cref="Expand"/> fills in.
+/// </summary>
+public sealed class ApiWorld : IAsyncLifetime
+{
+    internal TestApp App { get; private set; } = null!;
+
+    internal OrgUser Ada { get; private set; } = null!;
+
+    internal OrgUser Mallory { get; private set; } = null!;
+
+    internal OrgUser Eve { get; private set; } = null!;
+
+    internal Guid Department { get; private set; }
+
+    internal Guid Project { get; private set; }
+
+    internal Guid Item { get; private set; }
+
+    internal long ItemVersion { get; private set; }
+
+    internal Guid Invitation { get; private set; }
+
+    internal Guid RoleTemplate { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await TestApp.StartAsync();
+        Ada = await App.OnboardAsync("world-ada", "Acme");
+        Mallory = await App.AddMemberAsync(Ada.OrgId, "world-mallory");
+        Eve = await App.OnboardAsync("world-eve", "Evil");
+        await Eve.CreateDepartmentAsync("Evil platform");
+
+        Department = await Ada.CreateDepartmentAsync("Platform");
+        Project = await Ada.CreateProjectAsync(Department, "Payments");
+        var item = (await Ada.ItemsAsync(Project)).First(i => i.GetProperty("templateSlug").ValueKind == System.Text.Json.JsonValueKind.String);
+        Item = item.GetProperty("id").GetGuid();
+        ItemVersion = item.GetProperty("version").GetInt64();
+
+        var invitation = await Ada.Client.PostAsJsonAsync($"{ApiTestKit.OrgPath(Ada.OrgId)}/invitations", new { email = "invitee@example.com" }, ApiTestKit.Cancel);
+        Assert.Equal(HttpStatusCode.Created, invitation.StatusCode);
+        Invitation = (await invitation.ReadJsonAsync()).GetProperty("id").GetGuid();
+
+        var role = await Ada.Client.PostAsJsonAsync($"{ApiTestKit.OrgPath(Ada.OrgId)}/role-templates", new { name = "Reviewer", permissions = new[] { "update_checklists" } }, ApiTestKit.Cancel);
+        Assert.Equal(HttpStatusCode.Created, role.StatusCode);
+        RoleTemplate = (await role.ReadJsonAsync()).GetProperty("id").GetGuid();
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+
+    /// <summary>The route with its placeholders filled in; <paramref name="orgId"/> (default Acme) fills <c>{org}</c>.</summary>
+    internal string Expand(string template, Guid? orgId = null) => template
+        .Replace("{org}", ApiTestKit.OrgPath(orgId ?? Ada.OrgId), StringComparison.Ordinal)
+        .Replace("{dept}", Department.ToString(), StringComparison.Ordinal)
+        .Replace("{project}", Project.ToString(), StringComparison.Ordinal)
+        .Replace("{item}", Item.ToString(), StringComparison.Ordinal)
+        .Replace("{version}", ItemVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{invitation}", Invitation.ToString(), StringComparison.Ordinal)
+        .Replace("{role}", RoleTemplate.ToString(), StringComparison.Ordinal)
+        .Replace("{admin}", Ada.UserId.ToString(), StringComparison.Ordinal)
+        .Replace("{member}", Mallory.UserId.ToString(), StringComparison.Ordinal);
+
+    /// <summary>Sends the route as <paramref name="client"/>; a checklist item write carries the If-Match it needs.</summary>
+    internal Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? body, Guid? orgId = null)
+    {
+        var ifMatch = method == "PUT" && path.Contains("/checklist/items/", StringComparison.Ordinal) ? $"\"{ItemVersion}\"" : null;
+        return client.SendAsync(new HttpMethod(method), Expand(path, orgId), body is null ? null : Expand(body, orgId), ifMatch);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using EngineeringFramework.Server.Tests.Support;
+
+namespace EngineeringFramework.Server.Tests.Ui;
+
+/// <summary>The UI keeps to the host's CSP: no inline script or style anywhere, every asset local and anonymous.</summary>
+public sealed partial class PageSafetyTests
+{
+    [Fact]
+    public async Task Pages_carry_the_csp_and_contain_no_inline_script_or_style()
+    {
+        await using var app = await TestApp.StartAsync();
+        var (browser, orgId, projectId) = await UiSteps.ProjectAsync(app, "careful@example.test");
+        using var _ = browser;
+        var project = await browser.GetAsync($"/orgs/{orgId}/projects/{projectId}");
+        var item = UiSteps.ItemIds(project)[0];
+        var departments = await browser.GetAsync($"/orgs/{orgId}/departments");
+        var departmentId = DepartmentLink().Match(departments.Html).Groups[1].Value;
+
+        string[] paths =
+        [
+            "/onboarding",
+            $"/orgs/{orgId}",
+            $"/orgs/{orgId}/departments",
+            $"/orgs/{orgId}/departments/{departmentId}",
+            $"/orgs/{orgId}/projects/{projectId}",
+            $"/orgs/{orgId}/projects/{projectId}/items/{item}",
+            $"/orgs/{orgId}/members",
+            $"/orgs/{orgId}/projects/{Guid.NewGuid()}",
+        ];
+        foreach (var path in paths)
+        {
+            var page = await browser.GetAsync(path);
+            Assert.True(page.Status is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{path}: {page.Status}");
+            Assert.NotNull(page.ContentSecurityPolicy);
+            Assert.Contains("script-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
+            Assert.Contains("style-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script", page.Html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<style", page.Html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotMatch(StyleAttribute(), page.Html);
+            Assert.DoesNotMatch(EventHandlerAttribute(), page.Html);
+            Assert.Contains("<link rel=\"stylesheet\" href=\"/css/app.css\"", page.Html, StringComparison.Ordinal);
+            Assert.Contains("<main id=\"main\"", page.Html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Stylesheet_and_icon_are_served_locally_without_a_session()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var css = await app.Client.GetAsync(new Uri("/css/app.css", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var icon = await app.Client.GetAsync(new Uri("/favicon.svg", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(":focus-visible", await css.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.True(css.Headers.Contains("Content-Security-Policy"));
+    }
+
+    [GeneratedRegex("\\sstyle\\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex StyleAttribute();
+
+    [GeneratedRegex("\\son[a-z]+\\s*=\"", RegexOptions.IgnoreCase)]
+    private static partial Regex EventHandlerAttribute();
+
+    [GeneratedRegex("href=\"/orgs/[0-9a-f-]{36}/departments/([0-9a-f-]{36})\"")]
+    private static partial Regex DepartmentLink();
+}

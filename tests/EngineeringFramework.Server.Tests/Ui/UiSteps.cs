@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace EngineeringFramework.Server.Tests.Ui;
+
+/// <summary>Steps several UI tests share, each taken through the pages' own forms.</summary>
+internal static partial class UiSteps
+{
+    public static async Task<Guid> CreateDepartmentAsync(UiBrowser browser, Guid orgId, string name)
+    {
+        using var created = await browser.SubmitAsync($"/orgs/{orgId}/departments", "create-department", new() { ["Input.Name"] = name });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        return Guid.Parse(DepartmentPath().Match(Page.LocalPath(created.Headers.Location)!).Groups[1].Value);
+    }
+
+    public static async Task<Guid> CreateProjectAsync(UiBrowser browser, Guid orgId, Guid departmentId, string name, string targetDate = "")
+    {
+        using var created = await browser.SubmitAsync($"/orgs/{orgId}/departments/{departmentId}", "create-project", new()
+        {
+            ["Input.Name"] = name,
+            ["Input.Description"] = "Launch the thing.",
+            ["Input.TargetDate"] = targetDate,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        return Guid.Parse(ProjectPath().Match(Page.LocalPath(created.Headers.Location)!).Groups[1].Value);
+    }
+
+    /// <summary>An organization with one department and one project, made by a freshly signed-up user.</summary>
+    public static async Task<(UiBrowser Browser, Guid OrgId, Guid ProjectId)> ProjectAsync(Support.TestApp app, string email)
+    {
+        var (browser, orgId) = await UiBrowser.WithOrganizationAsync(app, email, "Org of " + email);
+        var departmentId = await CreateDepartmentAsync(browser, orgId, "Platform");
+        return (browser, orgId, await CreateProjectAsync(browser, orgId, departmentId, "Checkout revamp"));
+    }
+
+    /// <summary>The checklist items on a project page, in page order.</summary>
+    public static IReadOnlyList<Guid> ItemIds(Page page)
+        => [.. ItemElement().Matches(page.Html).Select(m => Guid.Parse(m.Groups[1].Value))];
+
+    /// <summary>"N of M" required items complete, as the project page states it.</summary>
+    public static (int Complete, int Required) Completed(Page page)
+    {
+        var match = CompletedFact().Match(page.Html);
+        Assert.True(match.Success, "The project page states no completed count.");
+        return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex("/orgs/[0-9a-f-]{36}/departments/([0-9a-f-]{36})$")]
+    private static partial Regex DepartmentPath();
+
+    [GeneratedRegex("/orgs/[0-9a-f-]{36}/projects/([0-9a-f-]{36})$")]
+    private static partial Regex ProjectPath();
+
+    [GeneratedRegex("<li class=\"item\" id=\"item-([0-9a-f-]{36})\"")]
+    private static partial Regex ItemElement();
+
+    [GeneratedRegex("Required items complete</dt><dd>(\\d+) of (\\d+)</dd>")]
+    private static partial Regex CompletedFact();
+}
