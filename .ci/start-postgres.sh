@@ -5,6 +5,8 @@
 set -euo pipefail
 
 port="${EF_PG_PORT:-55432}"
+# Another server on that port (a developer's own PostgreSQL, an earlier run) must not break the run: take the next free port.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 dir="${EF_PG_DIR:-/tmp/ef-pg-cluster}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -x "$bin/initdb" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql" >&2; exit 1; }
@@ -21,6 +23,7 @@ run_as_postgres() {
 if [ -f "$dir/postmaster.pid" ] && run_as_postgres "'$bin/pg_ctl' -D '$dir' status" >/dev/null 2>&1; then
   echo "PostgreSQL already running in $dir" >&2
 else
+  while port_in_use "$port"; do port=$((port + 1)); done
   rm -rf "$dir"
   mkdir -p "$dir"
   [ "$(id -u)" = "0" ] && { id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres; chown postgres "$dir"; }
