@@ -166,7 +166,9 @@ public sealed class RoleTemplateServiceTests
         Assert.Equal(field, Assert.Single(error.Errors).PropertyName);
         Assert.Equal(["can_create_project"], await GrantedRelationsAsync(team, role.Id));
         await using var db = team.AcmeDb();
-        Assert.Equal(("Leads", 1L), await db.RoleTemplates.Select(r => ValueTuple.Create(r.Name, r.Version)).SingleAsync(Cancel));
+        // An anonymous type, not a tuple: PostgreSQL returns a tuple projection as a record Npgsql won't read.
+        var stored = await db.RoleTemplates.Select(r => new { r.Name, r.Version }).SingleAsync(Cancel);
+        Assert.Equal(("Leads", 1L), (stored.Name, stored.Version));
     }
 
     [Fact]
@@ -233,7 +235,9 @@ public sealed class RoleTemplateServiceTests
         await team.Use<RoleTemplateDriftCheck>(s => Assert.ThrowsAsync<NotFoundException>(() => s.CheckAsync(team.Eve, team.Acme, Cancel)));
 
         await using var db = team.AcmeDb();
-        Assert.Equal(("Leads", 1L), await db.RoleTemplates.Select(r => ValueTuple.Create(r.Name, r.Version)).SingleAsync(Cancel));
+        // An anonymous type, not a tuple: PostgreSQL returns a tuple projection as a record Npgsql won't read.
+        var stored = await db.RoleTemplates.Select(r => new { r.Name, r.Version }).SingleAsync(Cancel);
+        Assert.Equal(("Leads", 1L), (stored.Name, stored.Version));
         Assert.Equal(["can_create_project"], await GrantedRelationsAsync(team, role.Id));
     }
 
