@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # MCP tools/call latency (get_checklist over loopback) with the official TypeScript SDK client.
 # Usage: bash bench/mcp-latency.sh [CALLS]   (builds the server in Release first)
+# MCP_LATENCY_WARMUP (default 1000) calls run first, untimed: see bench/README.md on JIT warm-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export EF_ARTIFACTS_PATH="${EF_ARTIFACTS_PATH:-$PWD/artifacts}"
@@ -19,4 +20,4 @@ printf 'B3nch-Passw0rd!\n' | dotnet "$server_dll" admin create-user --email benc
 api_token="$(dotnet "$server_dll" admin token --email bench@example.com --audience "$base/api" 2>/dev/null)"
 mcp_token="$(dotnet "$server_dll" admin token --email bench@example.com --audience "$base/mcp" 2>/dev/null)"
 (cd .ci/mcp-client && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-node .ci/mcp-client/latency.mjs "$base" "$api_token" "$mcp_token" "${1:-500}"
+MCP_LATENCY_WARMUP="${MCP_LATENCY_WARMUP:-1000}" node .ci/mcp-client/latency.mjs "$base" "$api_token" "$mcp_token" "${1:-500}"

@@ -1,4 +1,5 @@
 using EngineeringFramework.Core.Projects;
+using FluentValidation;
 
 namespace EngineeringFramework.Core.Checklists;
 
@@ -77,3 +78,42 @@ public sealed record ChecklistItemDetails(
     string DefinitionHtml,
     string NotesHtml,
     TemplateReference? Template);
+
+/// <summary>
+/// Which items of a checklist to read; every filter is optional and they combine with AND. <see cref="DueBefore"/>
+/// matches items due strictly before that date (items without a due date never match). <see cref="Overdue"/> true
+/// matches open items (neither done nor not applicable) due before today (UTC); false matches every other item.
+/// </summary>
+public sealed record ChecklistFilter(ChecklistItemStatus? Status = null, Guid? AssigneeUserId = null, DateOnly? DueBefore = null, bool? Overdue = null)
+{
+    public static ChecklistFilter None { get; } = new();
+}
+
+internal sealed class ChecklistFilterValidator : AbstractValidator<ChecklistFilter>
+{
+    public ChecklistFilterValidator()
+    {
+        RuleFor(f => f.Status).IsInEnum();
+        RuleFor(f => f.AssigneeUserId).NotEqual(Guid.Empty);
+    }
+}
+
+/// <summary>One page of a project's checklist items, flat, in framework order; <see cref="Limit"/> 1 to 100.</summary>
+public sealed record ListChecklistItemsRequest(ChecklistFilter? Filter = null, int Limit = 50, string? Cursor = null);
+
+/// <summary>An item with the category and subcategory it sits in.</summary>
+public sealed record ChecklistItemEntry(string CategorySlug, string CategoryName, string SubcategorySlug, string SubcategoryName, ChecklistItemView Item);
+
+/// <summary>One page of items; pass <see cref="NextCursor"/> back to read the next page (null on the last one).</summary>
+public sealed record ChecklistItemPage(IReadOnlyList<ChecklistItemEntry> Items, string? NextCursor);
+
+internal sealed class ListChecklistItemsValidator : AbstractValidator<ListChecklistItemsRequest>
+{
+    public ListChecklistItemsValidator()
+    {
+        RuleFor(r => r.Limit).InclusiveBetween(1, 100);
+        RuleFor(r => r.Filter!).SetValidator(new ChecklistFilterValidator()).When(r => r.Filter is not null);
+        RuleFor(r => r.Cursor!).Must(c => ChecklistItemCursor.TryDecode(c, out _)).WithMessage("'Cursor' is not a cursor this service returned.")
+            .When(r => r.Cursor is not null);
+    }
+}

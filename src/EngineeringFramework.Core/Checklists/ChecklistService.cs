@@ -18,28 +18,41 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
     private const string ItemWhat = "Checklist item";
     private const int ClientLength = 200;
 
-    /// <summary>Two queries after the authorization check, whatever the checklist's size: the project, then its items.</summary>
-    public async Task<ProjectChecklist> GetAsync(Caller caller, Guid organizationId, Guid projectId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole checklist, or only the items matching <paramref name="filter"/> (groups left empty are dropped).
+    /// One query after the authorization check, whatever the checklist's size (two when no item matches).
+    /// </summary>
+    public async Task<ProjectChecklist> GetAsync(Caller caller, Guid organizationId, Guid projectId, ChecklistFilter? filter, CancellationToken cancellationToken)
     {
+        if (filter is not null && filter != ChecklistFilter.None)
+        {
+            await new ChecklistFilterValidator().ValidateAndThrowAsync(filter, cancellationToken);
+        }
+
+        // One connection for the permission catch-up and both reads, instead of an open and close around each.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
         tenant.Set(organizationId);
-        var project = await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
-            .Select(p => new { p.Name, p.Status, p.FrameworkVersionId })
-            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException(ProjectWhat);
-        var items = await db.ChecklistItems.AsNoTracking().Where(i => i.ProjectId == projectId).ToListAsync(cancellationToken);
-
-        var categories = items
-            .GroupBy(i => (i.CategorySlug, i.CategoryName, i.CategoryOrder))
-            .OrderBy(c => c.Key.CategoryOrder).ThenBy(c => c.Key.CategorySlug, StringComparer.Ordinal)
-            .Select(c => new ChecklistCategoryView(c.Key.CategorySlug, c.Key.CategoryName, c.Key.CategoryOrder, [.. c
-                .GroupBy(i => (i.SubcategorySlug, i.SubcategoryName, i.SubcategoryOrder))
-                .OrderBy(s => s.Key.SubcategoryOrder).ThenBy(s => s.Key.SubcategorySlug, StringComparer.Ordinal)
-                .Select(s => new ChecklistSubcategoryView(s.Key.SubcategorySlug, s.Key.SubcategoryName, s.Key.SubcategoryOrder, [.. s
-                    .OrderBy(i => i.Order).ThenBy(i => i.ItemSlug, StringComparer.Ordinal)
-                    .Select(ChecklistItemView.Of)]))]))
-            .ToList();
-        return new ProjectChecklist(projectId, project.Name, project.Status, project.FrameworkVersionId, categories);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return await ChecklistReader.ReadAsync(db, projectId, filter ?? ChecklistFilter.None, today, cancellationToken) ?? throw new NotFoundException(ProjectWhat);
     }
+
+    /// <summary>The project's items matching the request's filter, flat and paged (keyset on framework order).</summary>
+    public async Task<ChecklistItemPage> ListItemsAsync(Caller caller, Guid organizationId, Guid projectId, ListChecklistItemsRequest request, CancellationToken cancellationToken)
+    {
+        await new ListChecklistItemsValidator().ValidateAndThrowAsync(request, cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
+        tenant.Set(organizationId);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var after = request.Cursor is not null && ChecklistItemCursor.TryDecode(request.Cursor, out var cursor) ? cursor : null;
+        return await ChecklistReader.ReadPageAsync(db, projectId, request.Filter ?? ChecklistFilter.None, today, request.Limit, after, cancellationToken)
+            ?? throw new NotFoundException(ProjectWhat);
+    }
+
+    /// <inheritdoc cref="GetAsync(Caller, Guid, Guid, ChecklistFilter?, CancellationToken)"/>
+    public Task<ProjectChecklist> GetAsync(Caller caller, Guid organizationId, Guid projectId, CancellationToken cancellationToken)
+        => GetAsync(caller, organizationId, projectId, null, cancellationToken);
 
     /// <summary>The item, with its definition and template looked up in the framework version the project was copied from.</summary>
     public async Task<ChecklistItemDetails> GetItemAsync(Caller caller, Guid organizationId, Guid projectId, Guid itemId, CancellationToken cancellationToken)

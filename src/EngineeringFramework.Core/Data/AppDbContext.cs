@@ -4,6 +4,7 @@ using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Projects;
@@ -49,6 +50,12 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     public DbSet<FrameworkVersionItem> FrameworkVersionItems => Set<FrameworkVersionItem>();
 
     public DbSet<FrameworkVersionTemplate> FrameworkVersionTemplates => Set<FrameworkVersionTemplate>();
+
+    public DbSet<GitHubSyncSettings> GitHubSyncSettings => Set<GitHubSyncSettings>();
+
+    public DbSet<GitHubSyncJob> GitHubSyncJobs => Set<GitHubSyncJob>();
+
+    public DbSet<GitHubWebhookDelivery> GitHubWebhookDeliveries => Set<GitHubWebhookDelivery>();
 
     /// <summary>
     /// Read by the tenant query filter on every query. <see cref="Guid.Empty"/> when no tenant is set:

@@ -12,6 +12,9 @@ public sealed record ChangePlanRequest(Plan Plan);
 
 public sealed record OrganizationSummary(Guid Id, string Name, string Slug, Plan Plan, MembershipRole? Role, DateTime CreatedAt);
 
+/// <summary>The organization as its settings show it, with what the caller may change there.</summary>
+public sealed record OrganizationSettings(OrganizationSummary Organization, bool CanRename, bool CanDelete, bool CanChangePlan);
+
 internal sealed class CreateOrganizationValidator : AbstractValidator<CreateOrganizationRequest>
 {
     public CreateOrganizationValidator()

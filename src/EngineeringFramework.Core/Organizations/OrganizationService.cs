@@ -46,6 +46,29 @@ public sealed partial class OrganizationService(AppDbContext db, TenantContext t
         return new OrganizationSummary(organization.Id, organization.Name, organization.Slug, organization.Plan, role, organization.CreatedAt);
     }
 
+    /// <summary>
+    /// The settings of an organization, for those who may change something there: its admins (rename, delete)
+    /// and system super-admins (plan). A member who may do neither is refused (403); anyone else, including a
+    /// caller outside the organization, finds nothing (404).
+    /// </summary>
+    public async Task<OrganizationSettings> GetSettingsAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
+    {
+        var @object = Fga.Organization(organizationId);
+        var canRename = await authorizer.CheckAsync(caller, "can_rename", @object, cancellationToken);
+        var canDelete = await authorizer.CheckAsync(caller, "can_delete", @object, cancellationToken);
+        var canChangePlan = await authorizer.CheckAsync(caller, "can_change_plan", @object, cancellationToken);
+        if (!canRename && !canDelete && !canChangePlan)
+        {
+            await authorizer.EnsureAsync(caller, "can_rename", @object, "can_view", What, cancellationToken);
+        }
+
+        tenant.Set(organizationId);
+        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken) ?? throw new NotFoundException(What);
+        var role = await db.Memberships.Where(m => m.UserId == caller.UserId).Select(m => (MembershipRole?)m.Role).SingleOrDefaultAsync(cancellationToken);
+        var summary = new OrganizationSummary(organization.Id, organization.Name, organization.Slug, organization.Plan, role, organization.CreatedAt);
+        return new OrganizationSettings(summary, canRename, canDelete, canChangePlan);
+    }
+
     public async Task<OrganizationSummary> RenameAsync(Caller caller, Guid organizationId, RenameOrganizationRequest request, CancellationToken cancellationToken)
     {
         await new RenameOrganizationValidator().ValidateAndThrowAsync(request, cancellationToken);

@@ -1,4 +1,5 @@
 using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.UseCases;
 using FluentValidation;
 
 namespace EngineeringFramework.Core.Projects;
@@ -7,6 +8,23 @@ public sealed record CreateProjectRequest(Guid DepartmentId, string Name, string
 
 /// <summary>Replaces the project's editable fields (read, change, send back; a null clears a field).</summary>
 public sealed record UpdateProjectRequest(string Name, string? Description = null, Guid? LeadUserId = null, DateOnly? TargetDate = null, ProjectStatus Status = ProjectStatus.Active);
+
+/// <summary>
+/// Changes only the fields that are present (merge-patch): an absent field keeps its value, a present null
+/// clears a nullable one (description, lead, target date). Name and status, when present, may not be null.
+/// </summary>
+public sealed record PatchProjectRequest
+{
+    public Optional<string> Name { get; init; }
+
+    public Optional<string?> Description { get; init; }
+
+    public Optional<Guid?> LeadUserId { get; init; }
+
+    public Optional<DateOnly?> TargetDate { get; init; }
+
+    public Optional<ProjectStatus> Status { get; init; }
+}
 
 /// <summary>Filters combine with AND; projects come sorted by name, then id.</summary>
 public sealed record ListProjectsRequest(Guid? DepartmentId = null, ProjectStatus? Status = null, Guid? LeadUserId = null, int Limit = 50, string? Cursor = null);
@@ -22,8 +40,21 @@ public sealed record ProjectSummary(
     Guid? FrameworkVersionId,
     DateTime CreatedAt);
 
+/// <summary>A project as lists show it: its fields and its overall progress.</summary>
+public sealed record ProjectListItem(
+    Guid Id,
+    Guid DepartmentId,
+    string Name,
+    string? Description,
+    Guid? LeadUserId,
+    DateOnly? TargetDate,
+    ProjectStatus Status,
+    Guid? FrameworkVersionId,
+    DateTime CreatedAt,
+    Progress Progress);
+
 /// <summary>One page of projects; pass <see cref="NextCursor"/> back to read the next page (null on the last one).</summary>
-public sealed record ProjectPage(IReadOnlyList<ProjectSummary> Items, string? NextCursor);
+public sealed record ProjectPage(IReadOnlyList<ProjectListItem> Items, string? NextCursor);
 
 /// <summary>
 /// Progress over the <em>required</em> (non-optional) items: <see cref="Done"/> and <see cref="NotApplicable"/>
@@ -59,6 +90,27 @@ internal sealed class UpdateProjectValidator : AbstractValidator<UpdateProjectRe
         RuleFor(r => r.Description).Cascade(CascadeMode.Stop).MaximumLength(4000).Storable();
         RuleFor(r => r.LeadUserId).NotEqual(Guid.Empty);
         RuleFor(r => r.Status).IsInEnum();
+    }
+}
+
+internal sealed class PatchProjectValidator : AbstractValidator<PatchProjectRequest>
+{
+    public PatchProjectValidator()
+    {
+        // Rules read the value inside the Optional but report the field by its own name.
+        When(r => r.Name.IsPresent, () =>
+            RuleFor(r => r.Name.Value).Cascade(CascadeMode.Stop)
+                .NotNull().WithMessage("'Name' must not be null; leave it out to keep the current name.")
+                .Must(n => n.Trim().Length > 0).WithMessage("'Name' must not be blank.")
+                .MaximumLength(200).Storable()
+                .OverridePropertyName(nameof(PatchProjectRequest.Name)));
+        When(r => r.Description.IsPresent, () =>
+            RuleFor(r => r.Description.Value).Cascade(CascadeMode.Stop).MaximumLength(4000).Storable()
+                .OverridePropertyName(nameof(PatchProjectRequest.Description)));
+        When(r => r.LeadUserId.IsPresent, () =>
+            RuleFor(r => r.LeadUserId.Value).NotEqual(Guid.Empty).OverridePropertyName(nameof(PatchProjectRequest.LeadUserId)));
+        When(r => r.Status.IsPresent, () =>
+            RuleFor(r => r.Status.Value).IsInEnum().OverridePropertyName(nameof(PatchProjectRequest.Status)));
     }
 }
 

@@ -99,9 +99,38 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
         var rows = await query.OrderBy(p => p.Name).ThenBy(p => p.Id).Take(request.Limit + 1)
             .Select(p => new ProjectSummary(p.Id, p.DepartmentId, p.Name, p.Description, p.LeadUserId, p.TargetDate, p.Status, p.FrameworkVersionId, p.CreatedAt))
             .ToListAsync(cancellationToken);
-        var items = rows.Take(request.Limit).ToList();
-        var next = rows.Count > request.Limit ? new ProjectCursor(items[^1].Name, items[^1].Id).Encode() : null;
+        var page = rows.Take(request.Limit).ToList();
+        var progress = await ProgressOfAsync(page.ConvertAll(p => p.Id), cancellationToken);
+        var items = page.ConvertAll(p => new ProjectListItem(
+            p.Id, p.DepartmentId, p.Name, p.Description, p.LeadUserId, p.TargetDate, p.Status, p.FrameworkVersionId, p.CreatedAt,
+            progress.GetValueOrDefault(p.Id) ?? Progress.Of(0, 0, 0)));
+        var next = rows.Count > request.Limit ? new ProjectCursor(page[^1].Name, page[^1].Id).Encode() : null;
         return new ProjectPage(items, next);
+    }
+
+    /// <summary>
+    /// Overall progress of many projects in one grouped query (one row per project), so a list costs the same
+    /// number of round trips whatever its length.
+    /// </summary>
+    private async Task<Dictionary<Guid, Progress>> ProgressOfAsync(List<Guid> projectIds, CancellationToken cancellationToken)
+    {
+        if (projectIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.ChecklistItems.AsNoTracking()
+            .Where(i => projectIds.Contains(i.ProjectId) && !i.Optional)
+            .GroupBy(i => i.ProjectId)
+            .Select(g => new
+            {
+                ProjectId = g.Key,
+                Done = g.Count(i => i.Status == ChecklistItemStatus.Done),
+                NotApplicable = g.Count(i => i.Status == ChecklistItemStatus.NotApplicable),
+                Required = g.Count(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.ProjectId, r => Progress.Of(r.Done, r.NotApplicable, r.Required));
     }
 
     /// <summary>The project with its progress, overall and per category (counted in the database, one grouped query).</summary>
@@ -113,12 +142,40 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
         return await WithProgressAsync(ToSummary(project), cancellationToken);
     }
 
+    /// <summary>Replaces every editable field with the request's (a null clears a nullable field).</summary>
     public async Task<ProjectDetails> UpdateAsync(Caller caller, Guid organizationId, Guid projectId, UpdateProjectRequest request, CancellationToken cancellationToken)
     {
         await new UpdateProjectValidator().ValidateAndThrowAsync(request, cancellationToken);
         await authorizer.EnsureAsync(caller, "can_update", Fga.Project(projectId), "can_view", What, cancellationToken);
         tenant.Set(organizationId);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException(What);
+        return await ApplyAsync(organizationId, project, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes only the fields the request carries; the rest keep their stored values (so leaving out the status
+    /// never un-archives a project). Same permission and validation as <see cref="UpdateAsync"/>.
+    /// </summary>
+    public async Task<ProjectDetails> PatchAsync(Caller caller, Guid organizationId, Guid projectId, PatchProjectRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await new PatchProjectValidator().ValidateAndThrowAsync(request, cancellationToken);
+        await authorizer.EnsureAsync(caller, "can_update", Fga.Project(projectId), "can_view", What, cancellationToken);
+        tenant.Set(organizationId);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException(What);
+        var merged = new UpdateProjectRequest(
+            request.Name.Or(project.Name),
+            request.Description.Or(project.Description),
+            request.LeadUserId.Or(project.LeadUserId),
+            request.TargetDate.Or(project.TargetDate),
+            request.Status.Or(project.Status));
+        return await ApplyAsync(organizationId, project, merged, cancellationToken);
+    }
+
+    /// <summary>Writes a validated, authorized full set of fields; lead and archive tuples follow in the same save.</summary>
+    private async Task<ProjectDetails> ApplyAsync(Guid organizationId, Project project, UpdateProjectRequest request, CancellationToken cancellationToken)
+    {
+        var projectId = project.Id;
         if (request.LeadUserId != project.LeadUserId)
         {
             await EnsureMemberAsync(request.LeadUserId, nameof(UpdateProjectRequest.LeadUserId), cancellationToken);

@@ -29,7 +29,8 @@ public sealed class RoleTemplateDriftCheck(AppDbContext db, TenantContext tenant
 
     internal static RoleTemplateDrift Compare(RoleTemplate template, IEnumerable<string> grantedRelations)
     {
-        var hashMatches = string.Equals(PermissionSet.HashOf(template.PermissionsJson), template.PermissionsHash, StringComparison.Ordinal);
+        var computedHash = PermissionSet.HashOf(template.PermissionsJson);
+        var hashMatches = string.Equals(computedHash, template.PermissionsHash, StringComparison.Ordinal);
         var parsed = PermissionSet.TryParse(template.PermissionsJson);
         var names = parsed ?? [];
         var canonical = parsed is not null
@@ -39,6 +40,8 @@ public sealed class RoleTemplateDriftCheck(AppDbContext db, TenantContext tenant
         var actual = grantedRelations.ToHashSet(StringComparer.Ordinal);
         var missing = expected.Except(actual).Order(StringComparer.Ordinal).ToList();
         var unexpected = actual.Except(expected).Order(StringComparer.Ordinal).ToList();
-        return new RoleTemplateDrift(template.Id, template.Name, hashMatches, canonical, missing.Count == 0 && unexpected.Count == 0, missing, unexpected);
+        return new RoleTemplateDrift(
+            template.Id, template.Name, hashMatches, canonical, missing.Count == 0 && unexpected.Count == 0, missing, unexpected,
+            template.PermissionsHash, computedHash, template.PermissionsJson, actual.Order(StringComparer.Ordinal).ToList());
     }
 }

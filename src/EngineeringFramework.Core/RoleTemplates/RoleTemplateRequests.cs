@@ -22,8 +22,9 @@ public sealed record RoleTemplateSummary(
 
 /// <summary>
 /// One template's integrity: <see cref="HashMatches"/> compares the stored hash with the hash of the stored
-/// JSON; <see cref="JsonIsCanonical"/> says the JSON is the canonical form of catalog permissions;
-/// <see cref="TuplesMatch"/> compares the relations the JSON grants with the tuples that actually grant.
+/// JSON (<see cref="StoredHash"/> against <see cref="ComputedHash"/>); <see cref="JsonIsCanonical"/> says the JSON
+/// is the canonical form of catalog permissions; <see cref="TuplesMatch"/> compares the relations the JSON grants
+/// with the tuples that actually grant (<see cref="GrantedRelations"/>), listing what is missing and what is extra.
 /// </summary>
 public sealed record RoleTemplateDrift(
     Guid RoleTemplateId,
@@ -32,7 +33,11 @@ public sealed record RoleTemplateDrift(
     bool JsonIsCanonical,
     bool TuplesMatch,
     IReadOnlyList<string> MissingRelations,
-    IReadOnlyList<string> UnexpectedRelations)
+    IReadOnlyList<string> UnexpectedRelations,
+    string StoredHash,
+    string ComputedHash,
+    string PermissionsJson,
+    IReadOnlyList<string> GrantedRelations)
 {
     public bool HasDrift => !HashMatches || !JsonIsCanonical || !TuplesMatch;
 }

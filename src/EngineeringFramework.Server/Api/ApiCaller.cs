@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Core.UseCases;
@@ -15,6 +16,17 @@ internal static class ApiCaller
 {
     public const string OnboardingRequiredType = "https://engineering-framework.dev/problems/onboarding-required";
 
+    /// <summary>
+    /// The caller's user id and whether they belong to any organization, in one statement. The caller's own
+    /// memberships are looked up across organizations (the tenant filter is bypassed by the user's id, as
+    /// <see cref="TenantFilter.BypassTenantFilter{T}"/> does), since no organization is established yet.
+    /// </summary>
+    private static readonly PerModel<Func<AppDbContext, string, CancellationToken, Task<KnownUser?>>> FindKnownUser = new(() => EF.CompileAsyncQuery(
+        (AppDbContext db, string subject, CancellationToken _) => db.Users.AsNoTracking()
+            .Where(u => u.AuthSubject == subject)
+            .Select(u => new KnownUser(u.Id, db.Memberships.IgnoreQueryFilters(new[] { TenantFilter.Name }).Any(m => m.UserId == u.Id)))
+            .FirstOrDefault()));
+
     public static Caller GetCaller(this HttpContext context)
         => context.Items[typeof(Caller)] as Caller ?? throw new InvalidOperationException("The API caller filter did not run for this endpoint.");
 
@@ -24,18 +36,26 @@ internal static class ApiCaller
         => builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var users = http.RequestServices.GetRequiredService<AppUserProvisioner>();
-            var user = await users.FindOrCreateAsync(http.User, http.RequestAborted);
-            if (user is null)
+            var db = http.RequestServices.GetRequiredService<AppDbContext>();
+            var subject = http.User.FindFirstValue("sub") ?? http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+
+            // Every known user takes the one-statement path; only a first call creates the user (who then has no membership).
+            var known = string.IsNullOrEmpty(subject) ? null : await FindKnownUser.For(db)(db, subject, http.RequestAborted);
+            if (known is null)
             {
-                return TypedResults.Unauthorized();
+                var user = await http.RequestServices.GetRequiredService<AppUserProvisioner>().FindOrCreateAsync(http.User, http.RequestAborted);
+                if (user is null)
+                {
+                    return TypedResults.Unauthorized();
+                }
+
+                // The caller's own memberships, across organizations: whether they have any at all.
+                known = new KnownUser(user.Id, await db.Memberships.BypassTenantFilter().AnyAsync(m => m.UserId == user.Id, http.RequestAborted));
             }
 
             if (requireMembership)
             {
-                // The caller's own memberships, across organizations: whether they have any at all.
-                var db = http.RequestServices.GetRequiredService<AppDbContext>();
-                if (!await db.Memberships.BypassTenantFilter().AnyAsync(m => m.UserId == user.Id, http.RequestAborted))
+                if (!known.HasMembership)
                 {
                     return TypedResults.Problem(
                         statusCode: StatusCodes.Status403Forbidden,
@@ -45,9 +65,11 @@ internal static class ApiCaller
                 }
             }
 
-            http.Items[typeof(Caller)] = new Caller(user.Id, Surface.Api, http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? Truncate(agent, 200) : null);
+            http.Items[typeof(Caller)] = new Caller(known.UserId, Surface.Api, http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? Truncate(agent, 200) : null);
             return await next(context);
         });
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    private sealed record KnownUser(Guid UserId, bool HasMembership);
 }

@@ -15,6 +15,7 @@ using EngineeringFramework.Server.Api.Departments;
 using EngineeringFramework.Server.Api.McpAccess;
 using EngineeringFramework.Server.Api.Members;
 using EngineeringFramework.Server.Api.Frameworks;
+using EngineeringFramework.Server.Api.GitHubSync;
 using EngineeringFramework.Server.Api.Organizations;
 using EngineeringFramework.Server.Api.Projects;
 using EngineeringFramework.Server.Api.RoleTemplates;
@@ -30,7 +31,7 @@ internal static class ApiComposition
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", o => o.AddApiDocumentation());
         services.AddRelationshipAuthorization();
         services.AddOrganizations();
         services.AddSystemAdministration();
@@ -52,6 +53,7 @@ internal static class ApiComposition
         {
             // The contract, browsable in Development only; production deployments publish it with their docs.
             app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+            app.MapApiReference();
         }
 
         app.MapOrganizationsApi();
@@ -63,6 +65,7 @@ internal static class ApiComposition
         app.MapMembersApi();
         app.MapRoleTemplatesApi();
         app.MapMcpAccessApi();
+        app.MapGitHubSyncApi();
         return app;
     }
 }

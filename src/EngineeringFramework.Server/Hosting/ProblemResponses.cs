@@ -56,6 +56,23 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             });
         }
 
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json } && FieldOf(json) is { } field)
+        {
+            // Well-formed JSON with a value of the wrong type ("targetDate": "soon", "status": "Bogus"): a validation
+            // problem naming the field, like any other invalid input. The exception's own text stays internal.
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [$"'{field}' does not have a value of the expected type."] })
+                {
+                    Status = 400,
+                    Title = "Invalid request",
+                    Detail = "One or more fields are invalid.",
+                },
+            });
+        }
+
         var (status, title, detail) = exception switch
         {
             NotFoundException notFound => (StatusCodes.Status404NotFound, "Not found", notFound.Message),
@@ -89,6 +106,20 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// The member a conversion failure is about (<c>$.targetDate</c> → <c>targetDate</c>), or null for a syntax error
+    /// (the reader's own exception is the inner one) or a failure that names no member.
+    /// </summary>
+    internal static string? FieldOf(System.Text.Json.JsonException json)
+    {
+        if (json.InnerException is System.Text.Json.JsonException || json.Path is not { Length: > 2 } path || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return path[2..];
     }
 
     /// <summary><c>Items[2].EvidenceLinks[0]</c> → <c>items[2].evidenceLinks[0]</c>, matching the JSON the client sent.</summary>

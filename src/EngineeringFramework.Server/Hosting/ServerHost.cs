@@ -1,10 +1,12 @@
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Server.Api;
 using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Mcp;
 using EngineeringFramework.Server.Ui;
+using EngineeringFramework.Server.Webhooks;
 using EngineeringFramework.Server.Identity.Store;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
@@ -55,12 +57,19 @@ internal static partial class ServerHost
         services.AddAppHealth();
         services.AddAppApi(settings);
         services.AddAppMcp();
+        services.AddGitHubSync(new GitHubSyncOptions
+        {
+            ApiBaseUrl = settings.GitHubApiUrl,
+            // Off only in tests that drive the runner themselves, or on instances that should serve requests only.
+            RunWorker = builder.Configuration.GetValue("GitHubSync:RunWorker", true),
+            PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
+        }, settings.PublicUrl);
         services.AddAppUi();
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.CorsAllowedOrigins])
             .AllowAnyHeader()
             .AllowAnyMethod()
-            .WithExposedHeaders("ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")));
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "WWW-Authenticate", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")));
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -124,6 +133,7 @@ internal static partial class ServerHost
         app.MapAppIdentity();
         app.MapAppApi();
         app.MapAppMcp();
+        app.MapGitHubWebhooks();
         app.MapAppUi();
         foreach (var contributor in app.Services.GetServices<IEndpointContributor>())
         {

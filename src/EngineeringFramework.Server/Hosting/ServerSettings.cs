@@ -18,6 +18,7 @@ internal sealed record ServerSettings
     public const string DataDirKey = "DATA_DIR";
     public const string TrustedProxiesKey = "TRUSTED_PROXIES";
     public const string MigrateOnStartKey = "MIGRATE_ON_START";
+    public const string GitHubApiUrlKey = "GITHUB_API_URL";
 
     public required Uri PublicUrl { get; init; }
 
@@ -35,6 +36,9 @@ internal sealed record ServerSettings
     public required IReadOnlyList<System.Net.IPNetwork> TrustedNetworks { get; init; }
 
     public required bool MigrateOnStart { get; init; }
+
+    /// <summary>The GitHub REST API root (with a trailing slash): github.com's, or a GitHub Enterprise Server's <c>/api/v3/</c>.</summary>
+    public required Uri GitHubApiUrl { get; init; }
 
     public static (ServerSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -81,6 +85,8 @@ internal sealed record ServerSettings
             }
         }
 
+        var gitHubApiUrl = ReadGitHubApiUrl(configuration[GitHubApiUrlKey], errors);
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -96,7 +102,26 @@ internal sealed record ServerSettings
             TrustedProxies = proxies,
             TrustedNetworks = networks,
             MigrateOnStart = migrateOnStart,
+            GitHubApiUrl = gitHubApiUrl!,
         }, errors);
+    }
+
+    private static Uri? ReadGitHubApiUrl(string? raw, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return new Uri("https://api.github.com/");
+        }
+
+        if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            errors.Add($"{GitHubApiUrlKey} must be an absolute http(s) URL without credentials, query or fragment (https://api.github.com/, or https://github.example.com/api/v3/ for GitHub Enterprise Server).");
+            return null;
+        }
+
+        // A trailing slash, so relative API paths resolve under it rather than replacing its last segment.
+        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
     }
 
     private static Uri? ReadPublicUrl(IConfiguration configuration, bool production, List<string> errors)

@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using EngineeringFramework.Core.Checklists;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace EngineeringFramework.Server.Mcp;
@@ -7,17 +10,27 @@ namespace EngineeringFramework.Server.Mcp;
 [McpServerToolType]
 internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService checklists)
 {
-    [McpServerTool(Name = "get_checklist", Title = "Get a project's checklist", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Returns a project's checklist grouped by category and subcategory in framework order. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it). Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
-    public Task<CompactChecklist> GetChecklistAsync(
+    /// <remarks>
+    /// Returns the <see cref="CallToolResult"/> itself, serialized once: the structured content and its text copy
+    /// (for clients without structured content) come from the same JSON, where the SDK's default marshalling of
+    /// a returned object serialized the checklist several times per call.
+    /// </remarks>
+    [McpServerTool(Name = "get_checklist", Title = "Get a project's checklist", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(CompactChecklist))]
+    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it). Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
+    public Task<CallToolResult> GetChecklistAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id, from list_projects.")] Guid project_id,
         [Description("True (default) for a short listing; false for every field.")] bool compact = true,
+        [Description("Only items with this status.")] ChecklistItemStatus? status = null,
+        [Description("Only items assigned to this user id (from whoami for yourself).")] Guid? assignee_user_id = null,
+        [Description("Only items due before this date (yyyy-mm-dd); items without a due date never match.")] DateOnly? due_before = null,
+        [Description("True: only open items (not done, not not-applicable) whose due date has passed; false: every other item.")] bool? overdue = null,
         CancellationToken cancellationToken = default)
         => McpErrors.Run(async () =>
         {
-            var checklist = await checklists.GetAsync(http.ForOrganization(organization_id), organization_id, project_id, cancellationToken);
-            return new CompactChecklist(checklist.ProjectId, checklist.ProjectName, [.. checklist.Categories.Select(c => new CompactCategory(
+            var filter = new ChecklistFilter(status, assignee_user_id, due_before, overdue);
+            var checklist = await checklists.GetAsync(http.ForOrganization(organization_id), organization_id, project_id, filter, cancellationToken);
+            return StructuredResult(new CompactChecklist(checklist.ProjectId, checklist.ProjectName, [.. checklist.Categories.Select(c => new CompactCategory(
                 c.Name,
                 [.. c.Subcategories.Select(s => new CompactSubcategory(s.Name, [.. s.Items.Select(i => compact
                     ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
@@ -29,8 +42,14 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
                         DueDate = i.DueDate,
                         EvidenceLinks = i.EvidenceLinks,
                         UpdatedAt = i.UpdatedAt,
-                    })]))]))]);
+                    })]))]))]));
         });
+
+    private static CallToolResult StructuredResult<T>(T value)
+    {
+        var json = JsonSerializer.SerializeToElement(value, McpComposition.ToolJson);
+        return new CallToolResult { StructuredContent = json, Content = [new TextContentBlock { Text = json.GetRawText() }] };
+    }
 
     [McpServerTool(Name = "get_checklist_item", Title = "Get a checklist item with its definition", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
     [Description("Returns one checklist item: its status and fields, its definition in markdown (what it means, why it matters, how to complete it, definition of done) and the template it points to, if any (read it with get_template).")]
@@ -77,18 +96,28 @@ internal sealed record CompactCategory(string Name, IReadOnlyList<CompactSubcate
 
 internal sealed record CompactSubcategory(string Name, IReadOnlyList<CompactItem> Items);
 
-/// <summary>One item; the detail fields are present only when the checklist was read with compact=false.</summary>
+/// <summary>
+/// One item; the detail fields are present only when the checklist was read with compact=false, and then only
+/// when set. They are optional in the output schema (only the constructor's are required), so leaving them out
+/// keeps the compact listing short (a third of the bytes) without breaking clients that validate against it.
+/// </summary>
 internal sealed record CompactItem(Guid Id, string Slug, string Name, ChecklistItemStatus Status, bool Optional, string? TemplateSlug, long Version)
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NotApplicableReason { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Notes { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Guid? AssigneeUserId { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateOnly? DueDate { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? EvidenceLinks { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? UpdatedAt { get; init; }
 }

@@ -11,7 +11,7 @@ internal static class McpComposition
     public const string Path = "/mcp";
 
     /// <summary>Enums travel as their names, so input schemas list them (<c>"enum": [...]</c>) and results read as words.</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions ToolJson = CreateToolJson();
+    internal static readonly System.Text.Json.JsonSerializerOptions ToolJson = CreateToolJson();
 
     private static System.Text.Json.JsonSerializerOptions CreateToolJson()
     {

@@ -2,11 +2,14 @@ using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.Tests.Checklists;
 using EngineeringFramework.Core.Tests.Frameworks;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Testing;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EngineeringFramework.Core.Tests.Projects;
 
@@ -203,7 +206,7 @@ public sealed class ProjectServiceTests
         var mercury = (await world.CreateProjectAsync("Mercury", platform, world.Ben.UserId)).Project.Id;
         await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, mercury, new("Mercury", LeadUserId: world.Ben.UserId, Status: ProjectStatus.Completed), Cancel));
 
-        var all = new List<ProjectSummary>();
+        var all = new List<ProjectListItem>();
         string? cursor = null;
         do
         {
@@ -264,6 +267,95 @@ public sealed class ProjectServiceTests
         Assert.Equal(0, await db.ActivityEntries.CountAsync(Cancel));
         Assert.False(await db.RelationshipTuples.AnyAsync(t => t.Object == Fga.Project(project), Cancel));
         Assert.Equal(3, await db.TupleChanges.CountAsync(t => t.Operation == TupleOperation.Delete && t.Object == Fga.Project(project), Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task List_gives_each_project_its_progress_with_the_same_number_of_queries_for_one_or_many(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var apollo = (await world.CreateProjectAsync("Apollo")).Project.Id;
+        await world.UpdateItemAsync(apollo, await world.ItemAsync(apollo, "roadmap"), ChecklistItemStatus.Done);
+        await world.UpdateItemAsync(apollo, await world.ItemAsync(apollo, "backlog"), ChecklistItemStatus.Done);
+        await world.UpdateItemAsync(apollo, await world.ItemAsync(apollo, "unit-tests"), ChecklistItemStatus.NotApplicable, reason: "No code");
+
+        var (one, oneQueries) = await CountedListAsync(world);
+        foreach (var name in new[] { "Gemini", "Mercury", "Skylab", "Vostok" })
+        {
+            await world.CreateProjectAsync(name);
+        }
+
+        var (five, fiveQueries) = await CountedListAsync(world);
+
+        // Backlog is optional: done, but not counted. Required: roadmap, changelog, unit-tests.
+        Assert.Equal(new Progress(1, 1, 3, 66), Assert.Single(one.Items).Progress);
+        Assert.Equal(5, five.Items.Count);
+        Assert.Equal(new Progress(1, 1, 3, 66), five.Items.Single(p => p.Id == apollo).Progress);
+        Assert.All(five.Items.Where(p => p.Id != apollo), p => Assert.Equal(new Progress(0, 0, 3, 0), p.Progress));
+        Assert.True(oneQueries >= 2, $"{oneQueries} queries: the list and its progress are read, so a counter that saw fewer missed something.");
+        Assert.True(oneQueries == fiveQueries, $"One project: {oneQueries} queries; five: {fiveQueries}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Patch_changes_only_the_fields_present_and_null_clears_a_nullable_field(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var project = (await world.Projects(world.Ada, (p, c) => p.CreateAsync(c, world.Acme, new(world.Engineering, "Apollo", "To the moon", world.Ben.UserId, new DateOnly(2027, 7, 20)), Cancel))).Project.Id;
+        await world.Projects(world.Ada, (p, c) => p.PatchAsync(c, world.Acme, project, new PatchProjectRequest { Status = ProjectStatus.Archived }, Cancel));
+
+        var renamed = await world.Projects(world.Ada, (p, c) => p.PatchAsync(c, world.Acme, project, new PatchProjectRequest { Name = "Apollo 11" }, Cancel));
+        var cleared = await world.Projects(world.Ada, (p, c) => p.PatchAsync(c, world.Acme, project, new PatchProjectRequest { Description = null, LeadUserId = null, TargetDate = null }, Cancel));
+
+        Assert.Equal(("Apollo 11", "To the moon", (Guid?)world.Ben.UserId, (DateOnly?)new DateOnly(2027, 7, 20), ProjectStatus.Archived),
+            (renamed.Project.Name, renamed.Project.Description, renamed.Project.LeadUserId, renamed.Project.TargetDate, renamed.Project.Status));
+        Assert.Equal(("Apollo 11", (string?)null, (Guid?)null, (DateOnly?)null, ProjectStatus.Archived),
+            (cleared.Project.Name, cleared.Project.Description, cleared.Project.LeadUserId, cleared.Project.TargetDate, cleared.Project.Status));
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        Assert.True(await db.RelationshipTuples.AnyAsync(t => t.Object == Fga.Project(project) && t.Relation == "archived", Cancel));
+        Assert.False(await db.RelationshipTuples.AnyAsync(t => t.Object == Fga.Project(project) && t.Relation == "lead", Cancel));
+    }
+
+    [Fact]
+    public async Task Invalid_patch_names_the_field_and_changes_nothing_and_permissions_are_those_of_update()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        Task<ProjectDetails> Patch(Caller caller, Guid organization, PatchProjectRequest request)
+            => world.Projects(caller, (p, c) => p.PatchAsync(c, organization, project, request, Cancel));
+
+        var nullName = await Assert.ThrowsAsync<ValidationException>(() => Patch(world.Ada, world.Acme, new() { Name = Optional<string>.Of(null!) }));
+        var blank = await Assert.ThrowsAsync<ValidationException>(() => Patch(world.Ada, world.Acme, new() { Name = " " }));
+        var status = await Assert.ThrowsAsync<ValidationException>(() => Patch(world.Ada, world.Acme, new() { Status = (ProjectStatus)42 }));
+        var outsider = await Assert.ThrowsAsync<ValidationException>(() => Patch(world.Ada, world.Acme, new() { LeadUserId = world.Eve.UserId }));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Patch(world.Ben, world.Acme, new() { Name = "Mine" }));
+        await Assert.ThrowsAsync<NotFoundException>(() => Patch(world.Eve, world.Acme, new() { Name = "Mine" }));
+        await Assert.ThrowsAsync<NotFoundException>(() => Patch(world.Eve, world.Evil, new() { Name = "Mine" }));
+
+        Assert.Equal("Name", Assert.Single(nullName.Errors).PropertyName);
+        Assert.Equal("Name", Assert.Single(blank.Errors).PropertyName);
+        Assert.Equal("Status", Assert.Single(status.Errors).PropertyName);
+        Assert.Equal("LeadUserId", Assert.Single(outsider.Errors).PropertyName);
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        var stored = await db.Projects.SingleAsync(Cancel);
+        Assert.Equal(("Apollo", ProjectStatus.Active, (Guid?)null), (stored.Name, stored.Status, stored.LeadUserId));
+    }
+
+    /// <summary>Lists Acme's projects through a context that counts the SQL it sends.</summary>
+    private static async Task<(ProjectPage Page, int Queries)> CountedListAsync(ProjectWorld world)
+    {
+        // Brings the shared engine up to date with the projects just created, so only the list itself is counted.
+        await world.Projects(world.Ben, (p, c) => p.ListAsync(c, world.Acme, new ListProjectsRequest(), Cancel));
+        var counter = new CommandCounter();
+        var page = await world.Core.InScopeAsync(async sp =>
+        {
+            // The shared engine is already loaded (earlier requests checked permissions), as in a running server.
+            var tenant = new TenantContext();
+            await using var db = counter.CreateContext(world.Core.Database, tenant);
+            var service = new ProjectService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new RelationshipWriter(db, TimeProvider.System, []), TimeProvider.System);
+            return await service.ListAsync(world.Ben, world.Acme, new ListProjectsRequest(), Cancel);
+        });
+        return (page, counter.Count);
     }
 
     private static async Task AssertNoProjectWrittenAsync(ProjectWorld world)

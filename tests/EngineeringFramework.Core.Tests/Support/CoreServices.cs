@@ -30,7 +30,8 @@ public sealed class CoreServices : IAsyncDisposable
     public TestDatabase Database { get; }
 
     /// <param name="time">The clock every service sees; a <c>FakeTimeProvider</c> for tests about expiry.</param>
-    public static async Task<CoreServices> CreateAsync(DatabaseProvider? databaseProvider = null, TimeProvider? time = null)
+    /// <param name="configure">Extra registrations (e.g. GitHub sync pointed at a fake GitHub).</param>
+    public static async Task<CoreServices> CreateAsync(DatabaseProvider? databaseProvider = null, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(databaseProvider);
         var services = new ServiceCollection();
@@ -47,8 +48,14 @@ public sealed class CoreServices : IAsyncDisposable
         services.AddMembers(new Uri("https://ef.test/"));
         services.AddRoleTemplates();
         services.AddMcpAccess();
+        configure?.Invoke(services);
         return new CoreServices(database, services.BuildServiceProvider(validateScopes: true));
     }
+
+    /// <summary>A singleton (background runners, signals).</summary>
+    public T GetRequiredService<T>()
+        where T : notnull
+        => provider.GetRequiredService<T>();
 
     /// <summary>Runs <paramref name="action"/> in a fresh scope, as one request would.</summary>
     public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)

@@ -207,7 +207,7 @@ public sealed class ChecklistsApiTests(ApiServer server) : IClassFixture<ApiServ
     public async Task Archived_project_checklist_is_read_only()
     {
         var setup = await SetUpAsync("archived");
-        var archive = await setup.Admin.Client.PutAsJsonAsync($"{OrgPath(setup.Admin.OrgId)}/projects/{setup.ProjectId}", new { name = "Payments", status = "Archived" }, Cancel);
+        var archive = await setup.Admin.Client.PatchAsJsonAsync($"{OrgPath(setup.Admin.OrgId)}/projects/{setup.ProjectId}", new { status = "Archived" }, Cancel);
 
         var response = await setup.Admin.Client.SendAsync(HttpMethod.Put, setup.ItemPath(setup.Items[0]), """{"status":"Done"}""", "\"1\"");
 

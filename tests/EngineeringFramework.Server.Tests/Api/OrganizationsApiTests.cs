@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.SystemAdministration;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Server.Api;
+using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -80,6 +84,54 @@ public sealed class OrganizationsApiTests : IAsyncLifetime
         var response = await client.PutAsJsonAsync($"/api/v1/organizations/{orgId}/plan", new { plan = "Pro" }, Cancel);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Super_admin_changes_the_plan_and_a_plain_member_is_refused()
+    {
+        var (admin, orgId) = await OnboardAsync("ada", "Acme");
+        var (operatorClient, _) = await OnboardAsync("sam", "Operators");
+        await GrantSuperAdminAsync("sam@example.com");
+        var member = await app.AddMemberAsync(orgId, "ben");
+
+        var byMember = await member.Client.PutAsJsonAsync($"/api/v1/organizations/{orgId}/plan", new { plan = "Pro" }, Cancel);
+        var planAfterMember = await PlanInDatabaseAsync(orgId);
+        var byOperator = await operatorClient.PutAsJsonAsync($"/api/v1/organizations/{orgId}/plan", new { plan = "Enterprise" }, Cancel);
+        var organization = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/organizations/{orgId}", Cancel);
+
+        Assert.Equal(HttpStatusCode.Forbidden, byMember.StatusCode);
+        Assert.Equal(Plan.Free, planAfterMember);
+        Assert.Equal(HttpStatusCode.OK, byOperator.StatusCode);
+        Assert.Equal("Enterprise", organization.GetProperty("plan").GetString());
+        Assert.Equal(Plan.Enterprise, await PlanInDatabaseAsync(orgId));
+    }
+
+    [Theory]
+    [InlineData("""{"plan":"Platinum"}""")]
+    [InlineData("""{"plan":9}""")]
+    [InlineData("""{"plan":null}""")]
+    public async Task Invalid_plan_is_a_400_naming_the_field_and_nothing_is_written(string body)
+    {
+        var (_, orgId) = await OnboardAsync("ada", "Acme");
+        var (operatorClient, _) = await OnboardAsync("sam", "Operators");
+        await GrantSuperAdminAsync("sam@example.com");
+
+        var response = await operatorClient.PutAsync($"/api/v1/organizations/{orgId}/plan", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Cancel);
+
+        await response.AssertValidationProblemAsync("plan");
+        Assert.Equal(Plan.Free, await PlanInDatabaseAsync(orgId));
+    }
+
+    private async Task GrantSuperAdminAsync(string email)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        await new SuperAdmins(scope.ServiceProvider.GetRequiredService<AppDbContext>(), scope.ServiceProvider.GetRequiredService<RelationshipWriter>()).GrantAsync(email, Cancel);
+    }
+
+    private async Task<Plan> PlanInDatabaseAsync(Guid orgId)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organizations.BypassTenantFilter().Where(o => o.Id == orgId).Select(o => o.Plan).SingleAsync(Cancel);
     }
 
     [Theory]

@@ -17,6 +17,8 @@ public sealed partial class PageSafetyTests
         var item = UiSteps.ItemIds(project)[0];
         var departments = await browser.GetAsync($"/orgs/{orgId}/departments");
         var departmentId = DepartmentLink().Match(departments.Html).Groups[1].Value;
+        var roles = $"/orgs/{orgId}/role-templates";
+        using var role = await browser.PostFieldsAsync(roles, (await browser.GetAsync(roles)).Form("create-role-template"), [new("Input.Name", "Reviewers"), new("Permissions", "update_checklists")]);
 
         string[] paths =
         [
@@ -27,6 +29,10 @@ public sealed partial class PageSafetyTests
             $"/orgs/{orgId}/projects/{projectId}",
             $"/orgs/{orgId}/projects/{projectId}/items/{item}",
             $"/orgs/{orgId}/members",
+            $"/orgs/{orgId}/settings",
+            roles,
+            Page.LocalPath(role.Headers.Location)!,
+            $"{roles}/drift",
             $"/orgs/{orgId}/projects/{Guid.NewGuid()}",
         ];
         foreach (var path in paths)

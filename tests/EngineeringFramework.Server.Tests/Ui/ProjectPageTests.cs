@@ -62,6 +62,34 @@ public sealed partial class ProjectPageTests
     }
 
     [Fact]
+    public async Task Dashboard_and_department_show_each_projects_progress_with_its_counts()
+    {
+        await using var app = await TestApp.StartAsync();
+        var (browser, orgId) = await UiBrowser.WithOrganizationAsync(app, "lists@example.test", "Acme");
+        using var _ = browser;
+        var departmentId = await UiSteps.CreateDepartmentAsync(browser, orgId, "Payments");
+        var started = await UiSteps.CreateProjectAsync(browser, orgId, departmentId, "Ledger rewrite");
+        await UiSteps.CreateProjectAsync(browser, orgId, departmentId, "Billing");
+        var path = $"/orgs/{orgId}/projects/{started}";
+        var project = await browser.GetAsync(path);
+        var item = UiSteps.ItemIds(project)[0];
+        using var saved = await browser.PostAsync(path, project.Form($"status-{item}"), new() { ["Update.Status"] = "Done", ["Update.Reason"] = string.Empty });
+        var required = UiSteps.Completed(project).Required;
+
+        var dashboard = await browser.GetAsync($"/orgs/{orgId}");
+        var department = await browser.GetAsync($"/orgs/{orgId}/departments/{departmentId}");
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        foreach (var list in new[] { dashboard, department })
+        {
+            Assert.Equal(100 / required, list.Progress("Ledger rewrite progress"));
+            Assert.Equal(0, list.Progress("Billing progress"));
+            Assert.Contains($"1 done, 0 not applicable, of {required} required", list.Html, StringComparison.Ordinal);
+            Assert.Contains($"0 done, 0 not applicable, of {required} required", list.Html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Not_applicable_without_a_reason_shows_the_field_error_and_changes_nothing()
     {
         await using var app = await TestApp.StartAsync();

@@ -79,6 +79,13 @@ internal sealed partial class UiBrowser : IDisposable
         return await Session.Client.PostAsync(new Uri(pagePath, UriKind.Relative), content, Cancel);
     }
 
+    /// <summary>Posts a form read earlier with fields that may repeat (a checkbox list sends one pair per checked box).</summary>
+    public async Task<HttpResponseMessage> PostFieldsAsync(string pagePath, IReadOnlyDictionary<string, string> hiddenFields, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var content = new FormUrlEncodedContent([.. hiddenFields, .. fields]);
+        return await Session.Client.PostAsync(new Uri(pagePath, UriKind.Relative), content, Cancel);
+    }
+
     public void Dispose() => Session.Dispose();
 
     [GeneratedRegex(@"https?://\S+/Account/ConfirmEmail\S+")]

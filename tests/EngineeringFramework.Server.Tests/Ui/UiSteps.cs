@@ -33,6 +33,22 @@ internal static partial class UiSteps
         return (browser, orgId, await CreateProjectAsync(browser, orgId, departmentId, "Checkout revamp"));
     }
 
+    /// <summary>
+    /// Someone new joins the admin's organization the way people do: the admin invites them through the members
+    /// page, they sign up and accept the mailed link. Returns their signed-in browser.
+    /// </summary>
+    public static async Task<UiBrowser> JoinAsync(Support.TestApp app, UiBrowser admin, Guid orgId, string email, string role = "Member")
+    {
+        using var invited = await admin.SubmitAsync($"/orgs/{orgId}/members", "invite-member", new() { ["Invite.Email"] = email, ["Invite.Role"] = role });
+        Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
+        var mail = Identity.Support.Outbox.Messages(app.DataDirectory).Single(m => m.Contains("To: " + email, StringComparison.Ordinal) && m.Contains("/invitations/", StringComparison.Ordinal));
+        var link = new Uri(InvitationLink().Match(mail).Value).PathAndQuery;
+        var member = await UiBrowser.SignUpAsync(app, email);
+        using var joined = await member.SubmitAsync(link, "accept-invitation", []);
+        Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
+        return member;
+    }
+
     /// <summary>The checklist items on a project page, in page order.</summary>
     public static IReadOnlyList<Guid> ItemIds(Page page)
         => [.. ItemElement().Matches(page.Html).Select(m => Guid.Parse(m.Groups[1].Value))];
@@ -44,6 +60,9 @@ internal static partial class UiSteps
         Assert.True(match.Success, "The project page states no completed count.");
         return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [GeneratedRegex(@"https?://\S+/invitations/[A-Za-z0-9_\-]+")]
+    private static partial Regex InvitationLink();
 
     [GeneratedRegex("/orgs/[0-9a-f-]{36}/departments/([0-9a-f-]{36})$")]
     private static partial Regex DepartmentPath();

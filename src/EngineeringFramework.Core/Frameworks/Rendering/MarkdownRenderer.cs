@@ -23,10 +23,11 @@ public sealed class MarkdownRenderer
         .DisableHtml()
         .Build();
 
-    private readonly HtmlSanitizer sanitizer = CreateSanitizer();
+    // Built on first use: the renderer is scoped, and most requests that get one (a checklist read) never render.
+    private HtmlSanitizer? sanitizer;
 
     public string ToHtml(string? markdown)
-        => string.IsNullOrEmpty(markdown) ? string.Empty : sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+        => string.IsNullOrEmpty(markdown) ? string.Empty : (sanitizer ??= CreateSanitizer()).Sanitize(Markdown.ToHtml(markdown, Pipeline));
 
     private static HtmlSanitizer CreateSanitizer()
     {

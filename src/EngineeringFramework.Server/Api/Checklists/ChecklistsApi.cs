@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Globalization;
 using System.Text;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Frameworks.Versions;
@@ -19,7 +21,11 @@ internal static class ChecklistsApi
     {
         var checklist = endpoints.MapOrganizationGroup("/projects/{projectId:guid}/checklist", "Checklists");
         checklist.MapGet("/", GetAsync).WithName("GetChecklist")
-            .WithSummary("The project's checklist in framework order: categories, subcategories, items.");
+            .WithSummary("The project's checklist in framework order: categories, subcategories, items; optionally only the items matching status, assigneeUserId, dueBefore and overdue (combined with AND; empty groups are left out).")
+            .ProducesValidationProblem();
+        checklist.MapGet("/items", ListItemsAsync).WithName("ListChecklistItems")
+            .WithSummary("The project's checklist items as a flat list in framework order, filtered by status, assigneeUserId, dueBefore and overdue (combined with AND); page with limit (1-100) and cursor.")
+            .ProducesValidationProblem();
         checklist.MapGet("/items/{itemId:guid}", GetItemAsync).WithName("GetChecklistItem")
             .WithSummary("One item with its definition and template reference; the ETag header carries its version.");
         checklist.MapPut("/items/{itemId:guid}", UpdateItemAsync).WithName("UpdateChecklistItem")
@@ -39,8 +45,78 @@ internal static class ChecklistsApi
         return endpoints;
     }
 
-    private static async Task<Ok<ProjectChecklist>> GetAsync(Guid orgId, Guid projectId, HttpContext context, ChecklistService checklists, CancellationToken cancellationToken)
-        => TypedResults.Ok(await checklists.GetAsync(context.GetCaller(), orgId, projectId, cancellationToken));
+    private static async Task<Ok<ProjectChecklist>> GetAsync(
+        Guid orgId,
+        Guid projectId,
+        [Description(StatusText)] string? status,
+        [Description(AssigneeText)] string? assigneeUserId,
+        [Description(DueBeforeText)] string? dueBefore,
+        [Description(OverdueText)] string? overdue,
+        HttpContext context,
+        ChecklistService checklists,
+        CancellationToken cancellationToken)
+    {
+        var query = new QueryValues();
+        var filter = Filter(query, status, assigneeUserId, dueBefore, overdue);
+        query.ThrowIfInvalid();
+        return TypedResults.Ok(await checklists.GetAsync(context.GetCaller(), orgId, projectId, filter, cancellationToken));
+    }
+
+    private static async Task<Ok<ChecklistItemPage>> ListItemsAsync(
+        Guid orgId,
+        Guid projectId,
+        [Description(StatusText)] string? status,
+        [Description(AssigneeText)] string? assigneeUserId,
+        [Description(DueBeforeText)] string? dueBefore,
+        [Description(OverdueText)] string? overdue,
+        [Description("Items per page, 1 to 100 (default 50).")] string? limit,
+        [Description("The nextCursor of the previous page.")] string? cursor,
+        HttpContext context,
+        ChecklistService checklists,
+        CancellationToken cancellationToken)
+    {
+        var query = new QueryValues();
+        var request = new ListChecklistItemsRequest(Filter(query, status, assigneeUserId, dueBefore, overdue), Cursor: cursor);
+        request = query.Int(limit, "limit") is { } size ? request with { Limit = size } : request;
+        query.ThrowIfInvalid();
+        return TypedResults.Ok(await checklists.ListItemsAsync(context.GetCaller(), orgId, projectId, request, cancellationToken));
+    }
+
+    private const string StatusText = "Only items with this status: NotStarted, InProgress, Done or NotApplicable.";
+    private const string AssigneeText = "Only items assigned to this user id.";
+    private const string DueBeforeText = "Only items due strictly before this date (yyyy-mm-dd); items without a due date never match.";
+    private const string OverdueText = "true: only open items (not Done, not NotApplicable) due before today (UTC); false: every other item.";
+
+    /// <summary>Reads the filter parameters; each bad value becomes a validation failure naming its parameter.</summary>
+    private static ChecklistFilter? Filter(QueryValues query, string? status, string? assigneeUserId, string? dueBefore, string? overdue)
+    {
+        var filter = new ChecklistFilter(query.Enum<ChecklistItemStatus>(status, "status"), query.Guid(assigneeUserId, "assigneeUserId"));
+        if (dueBefore is not null)
+        {
+            if (DateOnly.TryParseExact(dueBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                filter = filter with { DueBefore = date };
+            }
+            else
+            {
+                query.Fail("dueBefore", "'dueBefore' must be a date (yyyy-mm-dd).");
+            }
+        }
+
+        if (overdue is not null)
+        {
+            if (bool.TryParse(overdue, out var flag))
+            {
+                filter = filter with { Overdue = flag };
+            }
+            else
+            {
+                query.Fail("overdue", "'overdue' must be true or false.");
+            }
+        }
+
+        return filter == ChecklistFilter.None ? null : filter;
+    }
 
     private static async Task<Ok<ChecklistItemDetails>> GetItemAsync(Guid orgId, Guid projectId, Guid itemId, HttpContext context, ChecklistService checklists, CancellationToken cancellationToken)
     {

@@ -18,7 +18,11 @@ internal static class ProjectsApi
         projects.MapGet("/{projectId:guid}", GetAsync).WithName("GetProject")
             .WithSummary("One project with its progress, overall and per category.");
         projects.MapPut("/{projectId:guid}", UpdateAsync).WithName("UpdateProject")
-            .WithSummary("Replace the project's editable fields (its lead, or update_projects); a null clears a field.")
+            .WithSummary("Replace every editable field (its lead, or update_projects): name, description, leadUserId, targetDate and status must all be sent; a null clears a nullable field.")
+            .ProducesValidationProblem();
+        projects.MapPatch("/{projectId:guid}", PatchAsync).WithName("PatchProject")
+            .WithSummary("Change only the fields sent (merge-patch: an absent field is kept, a null clears description, leadUserId or targetDate); same permission as PUT.")
+            .Accepts<PatchProjectRequest>("application/merge-patch+json", "application/json")
             .ProducesValidationProblem();
         projects.MapDelete("/{projectId:guid}", DeleteAsync).WithName("DeleteProject")
             .WithSummary("Delete the project with its checklist and history (delete_projects).");
@@ -48,8 +52,12 @@ internal static class ProjectsApi
     private static async Task<Ok<ProjectDetails>> GetAsync(Guid orgId, Guid projectId, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
         => TypedResults.Ok(await projects.GetAsync(context.GetCaller(), orgId, projectId, cancellationToken));
 
-    private static async Task<Ok<ProjectDetails>> UpdateAsync(Guid orgId, Guid projectId, UpdateProjectRequest request, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
-        => TypedResults.Ok(await projects.UpdateAsync(context.GetCaller(), orgId, projectId, request, cancellationToken));
+    private static async Task<Ok<ProjectDetails>> UpdateAsync(Guid orgId, Guid projectId, ProjectReplacement request, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
+        => TypedResults.Ok(await projects.UpdateAsync(context.GetCaller(), orgId, projectId, request.ToUpdateRequest(), cancellationToken));
+
+    /// <remarks>The body binds from <c>application/json</c> and any <c>+json</c> type, <c>application/merge-patch+json</c> (RFC 7396) included.</remarks>
+    private static async Task<Ok<ProjectDetails>> PatchAsync(Guid orgId, Guid projectId, PatchProjectRequest request, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
+        => TypedResults.Ok(await projects.PatchAsync(context.GetCaller(), orgId, projectId, request, cancellationToken));
 
     private static async Task<NoContent> DeleteAsync(Guid orgId, Guid projectId, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
     {

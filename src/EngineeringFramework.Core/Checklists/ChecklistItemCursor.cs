@@ -1,0 +1,39 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace EngineeringFramework.Core.Checklists;
+
+/// <summary>
+/// Position in a project's item list: the framework-order key of the last item read (category order and slug,
+/// subcategory order and slug, item order and slug; the item slug is unique in a project, so the order is total).
+/// Opaque to callers and bound to nothing secret: used on another project, it only positions within that one.
+/// </summary>
+internal sealed record ChecklistItemCursor(int C, string Cs, int S, string Ss, int I, string Is)
+{
+    public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
+
+    public static ChecklistItemCursor Of(ChecklistReader.ItemRow row)
+        => new(row.CategoryOrder, row.CategorySlug, row.SubcategoryOrder, row.SubcategorySlug, row.Item.Order, row.Item.ItemSlug);
+
+    /// <summary>Whether <paramref name="row"/> comes after this position in framework order.</summary>
+    public bool IsBefore(ChecklistReader.ItemRow row)
+        => ChecklistReader.Compare(new ChecklistReader.ItemRow(Cs, string.Empty, C, Ss, string.Empty, S, Placeholder with { ItemSlug = Is, Order = I }), row) < 0;
+
+    public static bool TryDecode(string value, out ChecklistItemCursor? cursor)
+    {
+        cursor = null;
+        try
+        {
+            cursor = JsonSerializer.Deserialize<ChecklistItemCursor>(Base64Url.DecodeFromChars(value));
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return false;
+        }
+
+        return cursor is { Cs: not null, Ss: not null, Is: not null };
+    }
+
+    private static readonly ChecklistItemView Placeholder = new(
+        Guid.Empty, string.Empty, string.Empty, 0, false, null, ChecklistItemStatus.NotStarted, null, null, null, null, [], default, null, 0);
+}

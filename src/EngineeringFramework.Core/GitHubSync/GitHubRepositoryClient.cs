@@ -1,0 +1,141 @@
+using System.Reflection;
+using Octokit;
+using Octokit.Internal;
+
+namespace EngineeringFramework.Core.GitHubSync;
+
+/// <summary>Where a repository check failed, named by the settings field an admin has to change.</summary>
+public sealed record GitHubAccessProblem(string Field, string Message);
+
+/// <summary>
+/// The few GitHub calls a sync makes, through Octokit, for one repository and one token. Every request passes
+/// the <see cref="GitHubEgressGuard"/>; <see cref="Requests"/> counts them. A sync needs at most three: the
+/// branch head, the tarball link, and the archive it redirects to.
+/// </summary>
+internal sealed class GitHubRepositoryClient : IDisposable
+{
+    private static readonly ProductHeaderValue Product = new(
+        "EngineeringFramework",
+        typeof(GitHubRepositoryClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0");
+
+    private readonly GitHubEgressGuard guard;
+    private readonly HttpClientAdapter adapter;
+    private readonly GitHubClient client;
+    private readonly GitHubSyncOptions options;
+    private readonly string owner;
+    private readonly string repository;
+
+    public GitHubRepositoryClient(GitHubSyncOptions options, HttpMessageHandler transport, string owner, string repository, string token)
+    {
+        this.options = options;
+        this.owner = owner;
+        this.repository = repository;
+        guard = new GitHubEgressGuard(new GitHubEndpoints(options.ApiBaseUrl), options.MaxResponseBytes, new SharedTransport(transport));
+        adapter = new HttpClientAdapter(() => guard);
+        adapter.SetRequestTimeout(options.ArchiveTimeout);
+        // This constructor takes the base address as given (GitHubClient's own would append /api/v3/ to any
+        // host but github.com): GITHUB_API_URL names the API root exactly.
+        var connection = new Connection(Product, options.ApiBaseUrl, new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)), adapter, new SimpleJsonSerializer());
+        client = new GitHubClient(connection);
+    }
+
+    public int Requests => guard.Requests;
+
+    /// <summary>Checks that the token reads the repository and the branch: null when it does, else the field to fix.</summary>
+    public async Task<GitHubAccessProblem?> CheckAccessAsync(string branch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithTimeout(() => client.Repository.Get(owner, repository), options.RequestTimeout, cancellationToken);
+        }
+        catch (Octokit.NotFoundException)
+        {
+            return new("repository", $"The repository {owner}/{repository} does not exist, or the token cannot read it.");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Describe(ex) is { } problem)
+        {
+            return problem;
+        }
+
+        try
+        {
+            await GetHeadCommitAsync(branch, cancellationToken);
+        }
+        catch (GitHubAccessException ex) when (ex.InnerException is Octokit.NotFoundException)
+        {
+            return new("branch", $"The branch '{branch}' does not exist in {owner}/{repository}, or the token cannot read it.");
+        }
+        catch (GitHubAccessException ex)
+        {
+            return new("token", ex.Message);
+        }
+
+        return null;
+    }
+
+    /// <summary>The commit the branch points at.</summary>
+    /// <exception cref="GitHubAccessException">GitHub refused or failed.</exception>
+    public async Task<string> GetHeadCommitAsync(string branch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await WithTimeout(() => client.Repository.Branch.Get(owner, repository, branch), options.RequestTimeout, cancellationToken);
+            return head.Commit?.Sha is { Length: > 0 } sha ? sha : throw new GitHubAccessException($"GitHub returned no commit for the branch '{branch}'.");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Describe(ex) is { } problem)
+        {
+            throw new GitHubAccessException(problem.Message, ex);
+        }
+        catch (Octokit.NotFoundException ex)
+        {
+            throw new GitHubAccessException($"The branch '{branch}' of {owner}/{repository} was not found, or the token can no longer read it.", ex);
+        }
+    }
+
+    /// <summary>The repository's tarball at <paramref name="commitSha"/>, whole and within the size limit.</summary>
+    /// <exception cref="GitHubAccessException">GitHub refused or failed, or the archive is too large.</exception>
+    public async Task<byte[]> DownloadTarballAsync(string commitSha, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WithTimeout(() => client.Repository.Content.GetArchive(owner, repository, ArchiveFormat.Tarball, commitSha, options.ArchiveTimeout), options.ArchiveTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Describe(ex) is { } problem)
+        {
+            throw new GitHubAccessException(problem.Message, ex);
+        }
+        catch (Octokit.NotFoundException ex)
+        {
+            throw new GitHubAccessException($"GitHub has no archive of {owner}/{repository} at {commitSha}.", ex);
+        }
+    }
+
+    public void Dispose() => adapter.Dispose();
+
+    // Octokit's calls take no cancellation token; the wait is bounded here, and the request itself by the adapter's timeout.
+    private static async Task<T> WithTimeout<T>(Func<Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await call().WaitAsync(timeout, cancellationToken);
+
+    /// <summary>A safe, actionable message for every failure except "not found" (which callers word for their context).</summary>
+    private static GitHubAccessProblem? Describe(Exception exception) => exception switch
+    {
+        GitHubAccessException access => new("token", access.Message),
+        AuthorizationException => new("token", "GitHub refused the token (it is invalid, expired or revoked)."),
+        RateLimitExceededException => new("token", "GitHub's rate limit for this token is exhausted; try again later."),
+        Octokit.ForbiddenException => new("token", "The token is not allowed to read this repository (it needs Contents: read)."),
+        Octokit.NotFoundException => null,
+        ApiException api => new("token", $"GitHub answered {(int)api.StatusCode}."),
+        TimeoutException or TaskCanceledException => new("token", "GitHub did not answer in time."),
+        HttpRequestException => new("token", "GitHub could not be reached."),
+        _ => null,
+    };
+
+    /// <summary>The process-wide connection pool, which one client's disposal must not close.</summary>
+    private sealed class SharedTransport(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            // Deliberately not disposing the inner handler: it is shared by every client.
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace EngineeringFramework.Core.GitHubSync;
+
+/// <summary>How the product talks to GitHub and runs sync jobs. The server binds <c>GITHUB_API_URL</c> to <see cref="ApiBaseUrl"/>.</summary>
+public sealed record GitHubSyncOptions
+{
+    public const string ApiUrlKey = "GITHUB_API_URL";
+
+    public static readonly Uri GitHubComApi = new("https://api.github.com/");
+
+    /// <summary>The REST API root: <c>https://api.github.com/</c>, or a GitHub Enterprise Server's <c>https://host/api/v3/</c>.</summary>
+    public Uri ApiBaseUrl { get; init; } = GitHubComApi;
+
+    /// <summary>Per request to the API (branch and repository lookups).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>For the archive download, redirect included.</summary>
+    public TimeSpan ArchiveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest response body accepted from GitHub (the compressed archive); the framework limits bound what is inside.</summary>
+    public long MaxResponseBytes { get; init; } = 25 * 1024 * 1024;
+
+    /// <summary>How long a worker holds an organization's sync lock before another may take it over.</summary>
+    public TimeSpan LockDuration { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How often a worker looks for jobs queued by other server instances (its own wake it at once).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Claims of one job before it is failed as abandoned (each claim means a worker died while holding it).</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>False runs no background worker in this process (jobs still queue; another instance runs them).</summary>
+    public bool RunWorker { get; init; } = true;
+
+    /// <summary>Largest webhook body read; larger deliveries are refused with 413 before the signature is computed.</summary>
+    public int MaxWebhookBodyBytes { get; init; } = 5 * 1024 * 1024;
+
+    /// <summary>How long webhook delivery ids are remembered for redelivery detection.</summary>
+    public TimeSpan DeliveryRetention { get; init; } = TimeSpan.FromDays(14);
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EngineeringFramework.Core.GitHubSync;
+
+public static class GitHubSyncServiceCollectionExtensions
+{
+    /// <param name="publicUrl">The server's external base address, for the webhook URL shown to admins.</param>
+    public static IServiceCollection AddGitHubSync(this IServiceCollection services, GitHubSyncOptions options, Uri publicUrl)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<GitHubTransport>();
+        services.AddSingleton<GitHubSyncSignal>();
+        services.AddSingleton(new GitHubWebhookAddress(publicUrl));
+        services.AddSingleton<GitHubSyncRunner>();
+        services.AddScoped<GitHubSecrets>();
+        services.AddScoped<GitHubSyncQueue>();
+        services.AddScoped<GitHubSyncService>();
+        services.AddScoped<GitHubWebhookReceiver>();
+        if (options.RunWorker)
+        {
+            services.AddHostedService<GitHubSyncWorker>();
+        }
+
+        return services;
+    }
+}

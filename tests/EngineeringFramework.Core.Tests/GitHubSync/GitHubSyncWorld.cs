@@ -1,0 +1,103 @@
+using EngineeringFramework.Core.Crypto;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Core.GitHubSync;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.Tests.Frameworks;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EngineeringFramework.Core.Tests.GitHubSync;
+
+/// <summary>
+/// An organization "Acme" on the Pro plan (admin Ada, member Ben), an outsider Eve with her own organization,
+/// the built-in framework as the system's, and a fake GitHub holding acme/standards with a valid framework on main.
+/// </summary>
+internal sealed class GitHubSyncWorld : IAsyncDisposable
+{
+    public const string Owner = "acme";
+    public const string Repo = "standards";
+    public const string Branch = "main";
+
+    private GitHubSyncWorld(CoreServices core, FakeGitHub gitHub)
+    {
+        Core = core;
+        GitHub = gitHub;
+    }
+
+    public CoreServices Core { get; }
+
+    public FakeGitHub GitHub { get; }
+
+    public Caller Ada { get; private set; } = null!;
+
+    public Caller Ben { get; private set; } = null!;
+
+    public Caller Eve { get; private set; } = null!;
+
+    public Guid Acme { get; private set; }
+
+    public Guid Evil { get; private set; }
+
+    public string MainSha { get; private set; } = "";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public static async Task<GitHubSyncWorld> CreateAsync(GitHubSyncOptions? options = null)
+    {
+        var gitHub = await FakeGitHub.StartAsync();
+        var core = await CoreServices.CreateAsync(configure: services =>
+        {
+            services.AddSingleton(new SecretBox(EncryptionKey.Parse(EncryptionKey.Generate())));
+            services.AddGitHubSync((options ?? new GitHubSyncOptions()) with { ApiBaseUrl = gitHub.ApiUrl, RunWorker = false }, new Uri("https://ef.test"));
+        });
+        var world = new GitHubSyncWorld(core, gitHub);
+        await core.InScopeAsync(sp => new FrameworkImporter(sp.GetRequiredService<AppDbContext>(), TimeProvider.System).ImportAsync(FrameworkFixture.Valid().ParseValid(), null, "builtin", Cancel));
+        world.Ada = await core.CreateUserAsync("ada");
+        world.Ben = await core.CreateUserAsync("ben");
+        world.Eve = await core.CreateUserAsync("eve");
+        world.Acme = (await core.InScopeAsync(sp => sp.GetRequiredService<OrganizationService>().CreateAsync(world.Ada, new("Acme"), Cancel))).Id;
+        world.Evil = (await core.InScopeAsync(sp => sp.GetRequiredService<OrganizationService>().CreateAsync(world.Eve, new("Evil Corp"), Cancel))).Id;
+        await core.AddMemberAsync(world.Acme, world.Ben);
+        await world.SetPlanAsync(Plan.Pro);
+        world.MainSha = gitHub.Push(Owner, Repo, Branch, SyncFixtures.Framework());
+        return world;
+    }
+
+    public async Task SetPlanAsync(Plan plan)
+    {
+        await using var db = Core.Database.CreateContext(Acme);
+        var organization = await db.Organizations.SingleAsync(Cancel);
+        organization.Plan = plan;
+        await db.SaveChangesAsync(Cancel);
+    }
+
+    public Task<T> Sync<T>(Caller caller, Func<GitHubSyncService, Caller, Task<T>> action)
+        => Core.InScopeAsync(sp => action(sp.GetRequiredService<GitHubSyncService>(), caller));
+
+    public Task<GitHubSyncView> ConfigureAsync(string? token = null, string branch = Branch, string repository = Repo)
+        => Sync(Ada, (s, c) => s.ConfigureAsync(c, Acme, new(Owner, repository, branch, token ?? GitHub.Token), Cancel));
+
+    /// <summary>Queues a manual sync and runs the queue to the end in this test's thread.</summary>
+    public async Task<GitHubSyncJobView> SyncNowAsync()
+    {
+        var queued = await Sync(Ada, (s, c) => s.RequestSyncAsync(c, Acme, Cancel));
+        await Core.GetRequiredService<GitHubSyncRunner>().RunPendingAsync(Cancel);
+        return await Sync(Ada, (s, c) => s.GetJobAsync(c, Acme, queued.Id, Cancel));
+    }
+
+    /// <summary>The organization's own versions, current first.</summary>
+    public async Task<List<FrameworkVersion>> OrganizationVersionsAsync()
+    {
+        await using var db = Core.Database.CreateContext(Acme);
+        return await db.FrameworkVersions.Where(v => v.OrganizationId == Acme).OrderByDescending(v => v.IsCurrent).ToListAsync(Cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Core.DisposeAsync();
+        await GitHub.DisposeAsync();
+    }
+}

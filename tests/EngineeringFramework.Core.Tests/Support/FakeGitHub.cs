@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EngineeringFramework.Testing;
+
+/// <summary>
+/// A local stand-in for the GitHub REST API, on a loopback port, serving the endpoints a sync uses from
+/// in-memory repositories: <c>GET /repos/{owner}/{repo}</c>, <c>GET /repos/{owner}/{repo}/branches/{branch}</c>
+/// and <c>GET /repos/{owner}/{repo}/tarball/{ref}</c>, which redirects (302) to an archive URL on the same
+/// host, as api.github.com redirects to codeload. Every request is recorded with the token it carried.
+/// </summary>
+public sealed class FakeGitHub : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, Repo> repositories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<FakeGitHubRequest> requests = new();
+
+    private FakeGitHub(WebApplication app)
+    {
+        this.app = app;
+    }
+
+    /// <summary>The API root to configure as GITHUB_API_URL (with a trailing slash).</summary>
+    public Uri ApiUrl => new(app.Urls.First() + "/");
+
+    /// <summary>The one token this fake accepts.</summary>
+    public string Token { get; set; } = "ghp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
+
+    /// <summary>When true, the archive download sends half of its declared length and then closes the connection.</summary>
+    public bool BreakArchiveDownloads { get; set; }
+
+    /// <summary>When set, the tarball endpoint redirects here instead of to its own archive URL.</summary>
+    public Uri? ArchiveRedirectOverride { get; set; }
+
+    /// <summary>Branches the token may not read (404, as GitHub answers for them).</summary>
+    public HashSet<string> HiddenBranches { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<FakeGitHubRequest> Requests => [.. requests];
+
+    public static async Task<FakeGitHub> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeGitHub(app);
+        app.Use(async (context, next) =>
+        {
+            fake.requests.Enqueue(new FakeGitHubRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.Authorization.ToString()));
+            await next(context);
+        });
+        app.MapGet("/repos/{owner}/{repo}", (string owner, string repo, HttpContext context) => fake.RepositoryAsync(owner, repo, context));
+        app.MapGet("/repos/{owner}/{repo}/branches/{**branch}", (string owner, string repo, string branch, HttpContext context) => fake.BranchAsync(owner, repo, branch, context));
+        app.MapGet("/repos/{owner}/{repo}/tarball/{**reference}", (string owner, string repo, string reference, HttpContext context) => fake.TarballAsync(owner, repo, reference, context));
+        app.MapGet("/_codeload/{owner}/{repo}/tar.gz/{sha}", (string owner, string repo, string sha, HttpContext context) => fake.ArchiveAsync(owner, repo, sha, context));
+        await app.StartAsync();
+        return fake;
+    }
+
+    /// <summary>Points <paramref name="branch"/> at a new commit holding <paramref name="files"/>; returns its sha.</summary>
+    public string Push(string owner, string repository, string branch, IReadOnlyDictionary<string, byte[]> files)
+    {
+        var repo = repositories.GetOrAdd($"{owner}/{repository}", _ => new Repo(owner, repository));
+        var sha = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        repo.Commits[sha] = files;
+        repo.Branches[branch] = sha;
+        return sha;
+    }
+
+    public void ClearRequests() => requests.Clear();
+
+    /// <summary>Every request received (API and archive) since the last <see cref="ClearRequests"/>.</summary>
+    public int RequestCount => requests.Count;
+
+    private Task RepositoryAsync(string owner, string repo, HttpContext context)
+    {
+        if (!Authorized(context))
+        {
+            return Unauthorized(context);
+        }
+
+        if (!repositories.TryGetValue($"{owner}/{repo}", out var found))
+        {
+            return NotFound(context);
+        }
+
+        return context.Response.WriteAsJsonAsync(new Dictionary<string, object>
+        {
+            ["id"] = Math.Abs(found.FullName.GetHashCode(StringComparison.Ordinal)),
+            ["name"] = found.Name,
+            ["full_name"] = found.FullName,
+            ["private"] = true,
+            ["default_branch"] = found.Branches.Keys.FirstOrDefault() ?? "main",
+            ["owner"] = new Dictionary<string, object> { ["login"] = found.Owner, ["id"] = 1, ["type"] = "Organization" },
+            ["permissions"] = new Dictionary<string, bool> { ["admin"] = false, ["push"] = false, ["pull"] = true },
+        });
+    }
+
+    private Task BranchAsync(string owner, string repo, string branch, HttpContext context)
+    {
+        if (!Authorized(context))
+        {
+            return Unauthorized(context);
+        }
+
+        if (!repositories.TryGetValue($"{owner}/{repo}", out var found) || HiddenBranches.Contains(branch) || !found.Branches.TryGetValue(branch, out var sha))
+        {
+            return NotFound(context);
+        }
+
+        return context.Response.WriteAsJsonAsync(new Dictionary<string, object>
+        {
+            ["name"] = branch,
+            ["commit"] = new Dictionary<string, object> { ["sha"] = sha, ["url"] = $"{ApiUrl}repos/{owner}/{repo}/commits/{sha}" },
+            ["protected"] = false,
+        });
+    }
+
+    private Task TarballAsync(string owner, string repo, string reference, HttpContext context)
+    {
+        if (!Authorized(context))
+        {
+            return Unauthorized(context);
+        }
+
+        if (!repositories.TryGetValue($"{owner}/{repo}", out var found))
+        {
+            return NotFound(context);
+        }
+
+        var sha = found.Commits.ContainsKey(reference) ? reference : found.Branches.GetValueOrDefault(reference);
+        if (sha is null)
+        {
+            return NotFound(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status302Found;
+        context.Response.Headers.Location = (ArchiveRedirectOverride ?? new Uri(ApiUrl, $"_codeload/{owner}/{repo}/tar.gz/{sha}")).AbsoluteUri;
+        return Task.CompletedTask;
+    }
+
+    private async Task ArchiveAsync(string owner, string repo, string sha, HttpContext context)
+    {
+        if (!repositories.TryGetValue($"{owner}/{repo}", out var found) || !found.Commits.TryGetValue(sha, out var files))
+        {
+            await NotFound(context);
+            return;
+        }
+
+        var archive = SyncFixtures.TarGz(files, $"{owner}-{repo}-{sha[..7]}");
+        context.Response.ContentType = "application/x-gzip";
+        context.Response.ContentLength = archive.Length;
+        if (BreakArchiveDownloads)
+        {
+            // Half of the promised bytes, then the end of the response: Kestrel closes the connection (gracefully,
+            // after sending what was written), so the client reads half an archive and then an early end of stream.
+            await context.Response.Body.WriteAsync(archive.AsMemory(0, archive.Length / 2));
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(archive);
+    }
+
+    private bool Authorized(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header == "Bearer " + Token || header == "token " + Token;
+    }
+
+    private static Task Unauthorized(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return context.Response.WriteAsJsonAsync(new { message = "Bad credentials", documentation_url = "https://docs.github.com/rest" });
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return context.Response.WriteAsJsonAsync(new { message = "Not Found", documentation_url = "https://docs.github.com/rest" });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private sealed class Repo(string owner, string name)
+    {
+        public string Owner { get; } = owner;
+
+        public string Name { get; } = name;
+
+        public string FullName => $"{Owner}/{Name}";
+
+        public ConcurrentDictionary<string, string> Branches { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<string, IReadOnlyDictionary<string, byte[]>> Commits { get; } = new(StringComparer.Ordinal);
+    }
+}
+
+public sealed record FakeGitHubRequest(string Method, string PathAndQuery, string Authorization);
