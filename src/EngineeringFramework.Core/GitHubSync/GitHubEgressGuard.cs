@@ -21,7 +21,7 @@ internal sealed class GitHubEgressGuard(GitHubEndpoints endpoints, long maxRespo
     {
         var uri = request.RequestUri ?? throw new GitHubAccessException("A GitHub request had no address.");
         var toApi = endpoints.IsApi(uri);
-        if (!toApi && !endpoints.IsArchive(uri))
+        if (!endpoints.IsAllowed(uri))
         {
             throw new GitHubAccessException($"Refused to contact {uri.Host}: only the GitHub API host and its archive host are allowed.");
         }
@@ -39,7 +39,7 @@ internal sealed class GitHubEgressGuard(GitHubEndpoints endpoints, long maxRespo
             if (response.Headers.Location is { } location && IsRedirect(response.StatusCode))
             {
                 var target = location.IsAbsoluteUri ? location : new Uri(uri, location);
-                if (!endpoints.IsApi(target) && !endpoints.IsArchive(target))
+                if (!endpoints.IsAllowed(target))
                 {
                     throw new GitHubAccessException($"GitHub redirected to {target.Host}, which is neither its API host nor its archive host; the redirect was not followed.");
                 }
@@ -64,28 +64,23 @@ internal sealed class GitHubEgressGuard(GitHubEndpoints endpoints, long maxRespo
 
     private async Task<HttpContent> BufferAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
+        byte[]? body;
         try
         {
             await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > maxResponseBytes)
-                {
-                    throw new GitHubAccessException($"GitHub's answer is larger than the {maxResponseBytes}-byte limit.");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
+            body = await Frameworks.BoundedRead.ReadAtMostAsync(stream, maxResponseBytes, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             throw new GitHubAccessException("The connection to GitHub broke while its answer was being read.", ex);
         }
 
-        var buffered = new ByteArrayContent(buffer.ToArray());
+        if (body is null)
+        {
+            throw new GitHubAccessException($"GitHub's answer is larger than the {maxResponseBytes}-byte limit.");
+        }
+
+        var buffered = new ByteArrayContent(body);
         foreach (var header in content.Headers)
         {
             if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
@@ -116,6 +111,8 @@ internal sealed class GitHubEndpoints(Uri apiBaseUrl)
         string.Equals(uri.Scheme, ApiBaseUrl.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(uri.Host, ApiBaseUrl.Host, StringComparison.OrdinalIgnoreCase)
         && uri.Port == ApiBaseUrl.Port;
+
+    public bool IsAllowed(Uri uri) => IsApi(uri) || IsArchive(uri);
 
     // The archive host is reached over https only (or plain http when the API itself is, as in tests).
     public bool IsArchive(Uri uri) =>

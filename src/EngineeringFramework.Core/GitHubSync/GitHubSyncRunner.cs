@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks;
@@ -50,7 +51,7 @@ public sealed partial class GitHubSyncRunner(
             var now = Now();
             // The worker serves every organization: it reads the queue across tenants, then acts inside each one.
             organizations = await db.GitHubSyncJobs.BypassTenantFilter().AsNoTracking()
-                .Where(j => j.Status == GitHubSyncStatus.Queued || (j.Status == GitHubSyncStatus.Running && j.LeaseExpiresAt < now))
+                .Where(Claimable(now))
                 .OrderBy(j => j.EnqueuedAt)
                 .Select(j => j.OrganizationId)
                 .Take(50)
@@ -87,7 +88,7 @@ public sealed partial class GitHubSyncRunner(
         try
         {
             var candidate = await db.GitHubSyncJobs.AsNoTracking()
-                .Where(j => j.Status == GitHubSyncStatus.Queued || (j.Status == GitHubSyncStatus.Running && j.LeaseExpiresAt < now))
+                .Where(Claimable(now))
                 .OrderBy(j => j.EnqueuedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(cancellationToken);
             if (candidate is not { } id)
             {
@@ -95,7 +96,7 @@ public sealed partial class GitHubSyncRunner(
             }
 
             var claimed = await db.GitHubSyncJobs
-                .Where(j => j.Id == id && (j.Status == GitHubSyncStatus.Queued || (j.Status == GitHubSyncStatus.Running && j.LeaseExpiresAt < now)))
+                .Where(j => j.Id == id).Where(Claimable(now))
                 .ExecuteUpdateAsync(
                     u => u.SetProperty(j => j.Status, GitHubSyncStatus.Running)
                         .SetProperty(j => j.LeaseOwner, WorkerId)
@@ -177,8 +178,7 @@ public sealed partial class GitHubSyncRunner(
             return false;
         }
 
-        var plan = await db.Organizations.AsNoTracking().Select(o => o.Plan).SingleAsync(cancellationToken);
-        if (!GitHubSyncService.PlanAllowsSync(plan))
+        if (!GitHubSyncService.PlanAllowsSync(await GitHubSyncService.CurrentPlanAsync(db, cancellationToken)))
         {
             Finish(job, GitHubSyncStatus.Failed, "GitHub sync is part of the Pro and Enterprise plans; this organization is on the Free plan.");
             return false;
@@ -234,6 +234,10 @@ public sealed partial class GitHubSyncRunner(
         await new FrameworkImporter(db, time).ImportAsync(framework, organizationId, $"github:{sha}", cancellationToken);
         return true;
     }
+
+    /// <summary>Waiting, or held by a worker whose lease ran out (it died): the one rule for what a worker may take.</summary>
+    private static Expression<Func<GitHubSyncJob, bool>> Claimable(DateTime now) =>
+        j => j.Status == GitHubSyncStatus.Queued || (j.Status == GitHubSyncStatus.Running && j.LeaseExpiresAt < now);
 
     private void Finish(GitHubSyncJob job, GitHubSyncStatus status, string message)
     {

@@ -30,6 +30,10 @@ public sealed class GitHubSyncService(
 
     public static bool PlanAllowsSync(Plan plan) => plan is Plan.Pro or Plan.Enterprise;
 
+    /// <summary>The plan of the current tenant's organization.</summary>
+    internal static Task<Plan> CurrentPlanAsync(AppDbContext db, CancellationToken cancellationToken)
+        => db.Organizations.AsNoTracking().Select(o => o.Plan).SingleAsync(cancellationToken);
+
     public async Task<GitHubSyncView> GetAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
     {
         await EnsureAdminAsync(caller, organizationId, cancellationToken);
@@ -186,9 +190,7 @@ public sealed class GitHubSyncService(
     public async Task<IReadOnlyList<GitHubSyncJobView>> ListJobsAsync(Caller caller, Guid organizationId, int limit, CancellationToken cancellationToken)
     {
         await EnsureAdminAsync(caller, organizationId, cancellationToken);
-        var jobs = await db.GitHubSyncJobs.AsNoTracking().OrderByDescending(j => j.EnqueuedAt).ThenByDescending(j => j.Id)
-            .Take(Math.Clamp(limit, 1, 100)).ToListAsync(cancellationToken);
-        return jobs.ConvertAll(GitHubSyncJobView.From);
+        return await RecentJobsAsync(Math.Clamp(limit, 1, 100), cancellationToken);
     }
 
     public async Task<GitHubSyncJobView> GetJobAsync(Caller caller, Guid organizationId, Guid jobId, CancellationToken cancellationToken)
@@ -200,10 +202,9 @@ public sealed class GitHubSyncService(
 
     private async Task<GitHubSyncView> ViewAsync(Guid organizationId, CancellationToken cancellationToken)
     {
-        var plan = await db.Organizations.AsNoTracking().Select(o => o.Plan).SingleAsync(cancellationToken);
+        var plan = await CurrentPlanAsync(db, cancellationToken);
         var settings = await db.GitHubSyncSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-        var jobs = await db.GitHubSyncJobs.AsNoTracking().OrderByDescending(j => j.EnqueuedAt).ThenByDescending(j => j.Id)
-            .Take(RecentJobCount).ToListAsync(cancellationToken);
+        var jobs = await RecentJobsAsync(RecentJobCount, cancellationToken);
         return new GitHubSyncView(
             plan,
             PlanAllowsSync(plan),
@@ -217,7 +218,14 @@ public sealed class GitHubSyncService(
             settings?.WebhookSecretCreatedAt,
             settings?.SyncedCommitSha,
             settings?.SyncedAt,
-            jobs.ConvertAll(GitHubSyncJobView.From));
+            jobs);
+    }
+
+    private async Task<IReadOnlyList<GitHubSyncJobView>> RecentJobsAsync(int count, CancellationToken cancellationToken)
+    {
+        var jobs = await db.GitHubSyncJobs.AsNoTracking().OrderByDescending(j => j.EnqueuedAt).ThenByDescending(j => j.Id)
+            .Take(count).ToListAsync(cancellationToken);
+        return jobs.ConvertAll(GitHubSyncJobView.From);
     }
 
     private async Task EnsureAdminAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
@@ -228,8 +236,7 @@ public sealed class GitHubSyncService(
 
     private async Task EnsurePlanAsync(CancellationToken cancellationToken)
     {
-        var plan = await db.Organizations.AsNoTracking().Select(o => o.Plan).SingleAsync(cancellationToken);
-        if (!PlanAllowsSync(plan))
+        if (!PlanAllowsSync(await CurrentPlanAsync(db, cancellationToken)))
         {
             throw new ForbiddenException("GitHub sync is part of the Pro and Enterprise plans; this organization is on the Free plan.");
         }

@@ -77,13 +77,12 @@ public sealed class GitHubWebhookReceiver(AppDbContext db, TenantContext tenant,
             return GitHubWebhookOutcome.Ignored;
         }
 
-        var plan = await db.Organizations.AsNoTracking().Select(o => o.Plan).SingleAsync(cancellationToken);
-        if (!GitHubSyncService.PlanAllowsSync(plan) || settings.TokenCiphertext is null)
+        if (settings.TokenCiphertext is null || !GitHubSyncService.PlanAllowsSync(await GitHubSyncService.CurrentPlanAsync(db, cancellationToken)))
         {
             return GitHubWebhookOutcome.Ignored;
         }
 
-        if (await db.GitHubWebhookDeliveries.AnyAsync(d => d.DeliveryId == deliveryId, cancellationToken))
+        if (await IsKnownDeliveryAsync(deliveryId, cancellationToken))
         {
             return GitHubWebhookOutcome.Duplicate;
         }
@@ -95,6 +94,7 @@ public sealed class GitHubWebhookReceiver(AppDbContext db, TenantContext tenant,
         catch (DbUpdateException)
         {
             // The same delivery arrived twice at once; the unique index let exactly one of them in.
+            db.ChangeTracker.Clear();
             if (await IsKnownDeliveryAsync(deliveryId, cancellationToken))
             {
                 return GitHubWebhookOutcome.Duplicate;
@@ -154,11 +154,8 @@ public sealed class GitHubWebhookReceiver(AppDbContext db, TenantContext tenant,
         }
     }
 
-    private async Task<bool> IsKnownDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
-    {
-        db.ChangeTracker.Clear();
-        return await db.GitHubWebhookDeliveries.AnyAsync(d => d.DeliveryId == deliveryId, cancellationToken);
-    }
+    private Task<bool> IsKnownDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
+        => db.GitHubWebhookDeliveries.AnyAsync(d => d.DeliveryId == deliveryId, cancellationToken);
 
     // GitHub redelivers within days, not months: old ids are dropped so the table stays small.
     private Task ForgetOldDeliveriesAsync(CancellationToken cancellationToken)

@@ -84,20 +84,7 @@ internal static class GitHubWebhookEndpoints
             sizeFeature.MaxRequestBodySize = limit + 1L;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        return await EngineeringFramework.Core.Frameworks.BoundedRead.ReadAtMostAsync(context.Request.Body, limit, cancellationToken);
     }
 
     private sealed record WebhookAnswer(string Status);
