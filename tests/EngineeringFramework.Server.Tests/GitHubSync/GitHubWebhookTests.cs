@@ -79,6 +79,25 @@ public sealed class GitHubWebhookTests(GitHubSyncServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_signed_push_that_cannot_be_read_is_a_400_and_queues_nothing()
+    {
+        var (org, secret, url) = await ConnectedAsync();
+        var notJson = Encoding.UTF8.GetBytes("{\"ref\": ");
+        var noRef = Encoding.UTF8.GetBytes("{\"after\":\"abc\"}");
+        var body = PushBody("refs/heads/main", org.Owner);
+
+        var answers = new[]
+        {
+            await DeliverAsync(url, notJson, "push", "m-1", Sign(secret, notJson)),
+            await DeliverAsync(url, noRef, "push", "m-2", Sign(secret, noRef)),
+            await DeliverAsync(url, body, "push", "", Sign(secret, body)),
+        };
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        Assert.Equal((0, 0), await CountsAsync(org.Admin.OrgId));
+    }
+
+    [Fact]
     public async Task An_organization_without_a_connection_answers_like_a_wrong_signature()
     {
         var body = PushBody("refs/heads/main", "nobody");

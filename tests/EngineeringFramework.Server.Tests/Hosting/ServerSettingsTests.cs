@@ -35,6 +35,31 @@ public sealed class ServerSettingsTests
     }
 
     [Theory]
+    [InlineData(null, "https://api.github.com/")]
+    [InlineData("https://github.example.com/api/v3", "https://github.example.com/api/v3/")]
+    [InlineData("http://127.0.0.1:8080/", "http://127.0.0.1:8080/")]
+    public void GitHub_api_url_defaults_to_github_com_and_gets_a_trailing_slash(string? value, string expected)
+    {
+        var (settings, errors) = Read("Development", new() { ["GITHUB_API_URL"] = value });
+
+        Assert.Empty(errors);
+        Assert.Equal(new Uri(expected), settings!.GitHubApiUrl);
+    }
+
+    [Theory]
+    [InlineData("api.github.com")]
+    [InlineData("ftp://github.example.com/")]
+    [InlineData("https://user:secret@github.example.com/api/v3/")]
+    [InlineData("https://github.example.com/api/v3/?x=1")]
+    public void A_malformed_GitHub_api_url_is_refused_by_name(string value)
+    {
+        var (settings, errors) = Read("Development", new() { ["GITHUB_API_URL"] = value });
+
+        Assert.Null(settings);
+        Assert.Single(errors, e => e.StartsWith("GITHUB_API_URL must be", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(16)]
     [InlineData(24)]
     public void Production_refuses_a_short_encryption_key(int size)
