@@ -14,6 +14,8 @@ bench_dll="$EF_ARTIFACTS_PATH/bin/EngineeringFramework.Benchmarks/release/Engine
 port="${EF_BENCH_PORT:-5091}"
 base="http://127.0.0.1:$port"
 public_url="https://ef-bench.example.test"
+# A server left over from an earlier run would answer the health check and the setup with the wrong keys.
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use: stop what listens there, or set EF_BENCH_PORT" >&2; exit 1; fi
 data="$(mktemp -d)"
 
 export ASPNETCORE_ENVIRONMENT=Production PUBLIC_URL="$public_url" DATA_DIR="$data" TRUSTED_PROXIES=127.0.0.1 MIGRATE_ON_START=true

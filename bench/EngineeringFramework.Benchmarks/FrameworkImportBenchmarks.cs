@@ -97,11 +97,11 @@ public class FrameworkImportBenchmarks
 
     private static string NewDatabaseFile() => Path.Combine(Path.GetTempPath(), $"ef-bench-{Guid.NewGuid():N}.db");
 
-    private static SqliteAppDbContext CreateContext(string file)
+    private static AppDbContext CreateContext(string file)
     {
         var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
         DataServiceCollectionExtensions.ConfigureSqlite(options, $"Data Source={file};Pooling=False");
-        return new SqliteAppDbContext(options.Options, new TenantContext());
+        return new SqliteAppDbContext(options.Options).ForTenant(new TenantContext());
     }
 
     private sealed class MedianP95Config : ManualConfig

@@ -19,8 +19,16 @@ namespace EngineeringFramework.Core.Data;
 /// The product's database. Provider-specific subclasses (<see cref="SqliteAppDbContext"/>,
 /// <see cref="PostgresAppDbContext"/>) exist only so each provider owns its migrations.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options, ITenantContext tenant) : DbContext(options)
+/// <remarks>
+/// Contexts are pooled (<see cref="DataServiceCollectionExtensions.AddAppData"/>): building one costs more than
+/// most of the queries a request runs. So the tenant is not a constructor dependency but is handed to each lease
+/// by <see cref="ForTenant"/>, and forgotten when the lease ends (<see cref="Dispose"/>), so a context can never
+/// carry one request's organization into the next: without a tenant, every tenant-filtered query finds nothing.
+/// </remarks>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
 {
+    private ITenantContext? tenant;
+
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<User> Users => Set<User>();
@@ -61,7 +69,28 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext tena
     /// Read by the tenant query filter on every query. <see cref="Guid.Empty"/> when no tenant is set:
     /// no row has that organization id, so an unscoped query returns nothing.
     /// </summary>
-    internal Guid CurrentOrganizationId => tenant.OrganizationId ?? Guid.Empty;
+    internal Guid CurrentOrganizationId => tenant?.OrganizationId ?? Guid.Empty;
+
+    /// <summary>Scopes this lease of the context to <paramref name="scope"/>'s organization (read on every query).</summary>
+    public AppDbContext ForTenant(ITenantContext scope)
+    {
+        tenant = scope;
+        return this;
+    }
+
+    /// <summary>Ends the lease: the tenant is forgotten before the context goes back to the pool.</summary>
+    public override void Dispose()
+    {
+        tenant = null;
+        base.Dispose();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public override ValueTask DisposeAsync()
+    {
+        tenant = null;
+        return base.DisposeAsync();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

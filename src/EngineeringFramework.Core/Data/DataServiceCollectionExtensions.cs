@@ -6,7 +6,12 @@ namespace EngineeringFramework.Core.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="AppDbContext"/> for the configured provider and the scoped tenant.</summary>
+    /// <summary>
+    /// Registers <see cref="AppDbContext"/> for the configured provider and the scoped tenant. Contexts come from a
+    /// pool (a context's construction, with its internal services, cost more CPU than the statements of a typical API
+    /// request); each scope leases one, hands it the scope's tenant, and returns it when the scope ends. Only
+    /// <see cref="AppDbContext"/> is registered for use: the provider's factory is an implementation detail.
+    /// </summary>
     public static IServiceCollection AddAppData(this IServiceCollection services, DatabaseConnection connection)
     {
         services.AddScoped<TenantContext>();
@@ -16,12 +21,12 @@ public static class DataServiceCollectionExtensions
         switch (connection.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<SqliteAppDbContext>(o => ConfigureSqlite(o, connection.ConnectionString));
-                services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
+                services.AddPooledDbContextFactory<SqliteAppDbContext>(o => ConfigureSqlite(o, connection.ConnectionString));
+                services.AddScoped<AppDbContext>(Lease<SqliteAppDbContext>);
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresAppDbContext>(o => ConfigurePostgres(o, connection.ConnectionString));
-                services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgresAppDbContext>());
+                services.AddPooledDbContextFactory<PostgresAppDbContext>(o => ConfigurePostgres(o, connection.ConnectionString));
+                services.AddScoped<AppDbContext>(Lease<PostgresAppDbContext>);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(connection), connection.Provider, "Unknown database provider.");
@@ -29,6 +34,11 @@ public static class DataServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>The scope's context: leased from the pool, scoped to the scope's tenant, returned when the scope disposes it.</summary>
+    private static AppDbContext Lease<TContext>(IServiceProvider services)
+        where TContext : AppDbContext
+        => services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().ForTenant(services.GetRequiredService<ITenantContext>());
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
         => options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));

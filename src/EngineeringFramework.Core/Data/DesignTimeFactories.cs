@@ -11,7 +11,7 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqli
     {
         var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
         DataServiceCollectionExtensions.ConfigureSqlite(options, "Data Source=design-time.db");
-        return new SqliteAppDbContext(options.Options, new TenantContext());
+        return new SqliteAppDbContext(options.Options);
     }
 }
 
@@ -21,6 +21,6 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Po
     {
         var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
         DataServiceCollectionExtensions.ConfigurePostgres(options, "Host=localhost;Database=design_time");
-        return new PostgresAppDbContext(options.Options, new TenantContext());
+        return new PostgresAppDbContext(options.Options);
     }
 }

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace EngineeringFramework.Core.Data;
 
 /// <summary>The embedded default: one SQLite file in the data folder.</summary>
-public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, ITenantContext tenant)
-    : AppDbContext(options, tenant)
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options)
+    : AppDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -123,7 +123,7 @@ internal static partial class ServerHost
 
         app.UseRouting();
         app.UseCors();
-        app.UseAuthentication();
+        app.UseAppAuthentication();
         app.UseAppRateLimiting();
         app.UseAppUiStaticFiles();
         app.UseAuthorization();

@@ -22,12 +22,12 @@ internal sealed class CommandCounter : DbCommandInterceptor
         {
             var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
             DataServiceCollectionExtensions.ConfigureSqlite(options, database.Connection.ConnectionString);
-            return new SqliteAppDbContext(options.AddInterceptors(this).Options, tenant);
+            return new SqliteAppDbContext(options.AddInterceptors(this).Options).ForTenant(tenant);
         }
 
         var postgres = new DbContextOptionsBuilder<PostgresAppDbContext>();
         DataServiceCollectionExtensions.ConfigurePostgres(postgres, database.Connection.ConnectionString);
-        return new PostgresAppDbContext(postgres.AddInterceptors(this).Options, tenant);
+        return new PostgresAppDbContext(postgres.AddInterceptors(this).Options).ForTenant(tenant);
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)

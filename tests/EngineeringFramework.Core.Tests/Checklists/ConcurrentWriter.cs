@@ -21,12 +21,12 @@ internal sealed class ConcurrentWriter(TestDatabase database, Guid organizationI
         {
             var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
             DataServiceCollectionExtensions.ConfigureSqlite(options, target.Connection.ConnectionString);
-            return new SqliteAppDbContext(options.AddInterceptors(this).Options, tenant);
+            return new SqliteAppDbContext(options.AddInterceptors(this).Options).ForTenant(tenant);
         }
 
         var postgres = new DbContextOptionsBuilder<PostgresAppDbContext>();
         DataServiceCollectionExtensions.ConfigurePostgres(postgres, target.Connection.ConnectionString);
-        return new PostgresAppDbContext(postgres.AddInterceptors(this).Options, tenant);
+        return new PostgresAppDbContext(postgres.AddInterceptors(this).Options).ForTenant(tenant);
     }
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)

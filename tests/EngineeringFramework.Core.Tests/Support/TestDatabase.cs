@@ -88,13 +88,13 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
             DataServiceCollectionExtensions.ConfigureSqlite(options, Connection.ConnectionString);
-            return new SqliteAppDbContext(options.Options, tenant);
+            return new SqliteAppDbContext(options.Options).ForTenant(tenant);
         }
         else
         {
             var options = new DbContextOptionsBuilder<PostgresAppDbContext>();
             DataServiceCollectionExtensions.ConfigurePostgres(options, Connection.ConnectionString);
-            return new PostgresAppDbContext(options.Options, tenant);
+            return new PostgresAppDbContext(options.Options).ForTenant(tenant);
         }
     }
 

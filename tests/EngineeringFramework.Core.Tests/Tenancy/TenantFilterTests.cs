@@ -7,6 +7,7 @@ using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Core.Users;
 using EngineeringFramework.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EngineeringFramework.Core.Tests.Tenancy;
 
@@ -28,6 +29,34 @@ public sealed class TenantFilterTests
         Assert.All(await db.Memberships.ToListAsync(TestContext.Current.CancellationToken), m => Assert.Equal(b, m.OrganizationId));
         Assert.Equal(1, await db.Projects.CountAsync(TestContext.Current.CancellationToken));
         Assert.Null(await db.Projects.FirstOrDefaultAsync(p => p.OrganizationId == a, TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_pooled_context_never_carries_one_scopes_organization_into_the_next(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (a, _) = await SeedTwoOrganizationsAsync(database);
+        var services = new ServiceCollection();
+        services.AddAppData(database.Connection);
+        await using var root = services.BuildServiceProvider(validateScopes: true);
+
+        AppDbContext first;
+        await using (var scope = root.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(a);
+            first = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal([a], await first.Organizations.Select(o => o.Id).ToListAsync(TestContext.Current.CancellationToken));
+        }
+
+        await using (var scope = root.CreateAsyncScope())
+        {
+            var second = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+            Assert.Same(first, second);
+            Assert.Empty(await second.Organizations.ToListAsync(TestContext.Current.CancellationToken));
+            Assert.Empty(await second.Projects.ToListAsync(TestContext.Current.CancellationToken));
+        }
     }
 
     [Theory]

@@ -45,7 +45,7 @@ internal static class ChecklistsApi
         return endpoints;
     }
 
-    private static async Task<Ok<ProjectChecklist>> GetAsync(
+    private static async Task<JsonOk<ProjectChecklist>> GetAsync(
         Guid orgId,
         Guid projectId,
         [Description(StatusText)] string? status,
@@ -59,10 +59,10 @@ internal static class ChecklistsApi
         var query = new QueryValues();
         var filter = Filter(query, status, assigneeUserId, dueBefore, overdue);
         query.ThrowIfInvalid();
-        return TypedResults.Ok(await checklists.GetAsync(context.GetCaller(), orgId, projectId, filter, cancellationToken));
+        return new(await checklists.GetAsync(context.GetCaller(), orgId, projectId, filter, cancellationToken), ApiJson.Default.ProjectChecklist);
     }
 
-    private static async Task<Ok<ChecklistItemPage>> ListItemsAsync(
+    private static async Task<JsonOk<ChecklistItemPage>> ListItemsAsync(
         Guid orgId,
         Guid projectId,
         [Description(StatusText)] string? status,
@@ -79,7 +79,7 @@ internal static class ChecklistsApi
         var request = new ListChecklistItemsRequest(Filter(query, status, assigneeUserId, dueBefore, overdue), Cursor: cursor);
         request = query.Int(limit, "limit") is { } size ? request with { Limit = size } : request;
         query.ThrowIfInvalid();
-        return TypedResults.Ok(await checklists.ListItemsAsync(context.GetCaller(), orgId, projectId, request, cancellationToken));
+        return new(await checklists.ListItemsAsync(context.GetCaller(), orgId, projectId, request, cancellationToken), ApiJson.Default.ChecklistItemPage);
     }
 
     private const string StatusText = "Only items with this status: NotStarted, InProgress, Done or NotApplicable.";
