@@ -12,12 +12,12 @@ internal sealed record ChecklistItemCursor(int C, string Cs, int S, string Ss, i
 {
     public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
 
-    public static ChecklistItemCursor Of(ChecklistReader.ItemRow row)
-        => new(row.CategoryOrder, row.CategorySlug, row.SubcategoryOrder, row.SubcategorySlug, row.Item.Order, row.Item.ItemSlug);
+    public static ChecklistItemCursor Of(ItemPlace place)
+        => new(place.CategoryOrder, place.CategorySlug, place.SubcategoryOrder, place.SubcategorySlug, place.Order, place.ItemSlug);
 
-    /// <summary>Whether <paramref name="row"/> comes after this position in framework order.</summary>
-    public bool IsBefore(ChecklistReader.ItemRow row)
-        => ChecklistReader.Compare(new ChecklistReader.ItemRow(Cs, string.Empty, C, Ss, string.Empty, S, Placeholder with { ItemSlug = Is, Order = I }), row) < 0;
+    /// <summary>Whether <paramref name="place"/> comes after this position in framework order.</summary>
+    public bool IsBefore(ItemPlace place)
+        => ChecklistReader.Compare(new ItemPlace(Guid.Empty, Cs, string.Empty, C, Ss, string.Empty, S, Is, string.Empty, I, false, null), place) < 0;
 
     public static bool TryDecode(string value, out ChecklistItemCursor? cursor)
     {
@@ -33,7 +33,4 @@ internal sealed record ChecklistItemCursor(int C, string Cs, int S, string Ss, i
 
         return cursor is { Cs: not null, Ss: not null, Is: not null };
     }
-
-    private static readonly ChecklistItemView Placeholder = new(
-        Guid.Empty, string.Empty, string.Empty, 0, false, null, ChecklistItemStatus.NotStarted, null, null, null, null, [], default, null, 0);
 }

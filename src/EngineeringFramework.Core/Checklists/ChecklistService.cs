@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EngineeringFramework.Core.Checklists;
 
 /// <summary>A project's checklist: read it grouped in framework order, read one item in full, update items.</summary>
-public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time)
+public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time, ChecklistStructures structures)
 {
     public const string UpdatedAction = "checklist_item.updated";
     private const string ProjectWhat = "Project";
@@ -34,7 +34,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
         tenant.Set(organizationId);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return await ChecklistReader.ReadAsync(db, projectId, filter ?? ChecklistFilter.None, today, cancellationToken) ?? throw new NotFoundException(ProjectWhat);
+        return await ChecklistReader.ReadAsync(db, structures, projectId, filter ?? ChecklistFilter.None, today, cancellationToken) ?? throw new NotFoundException(ProjectWhat);
     }
 
     /// <summary>The project's items matching the request's filter, flat and paged (keyset on framework order).</summary>
@@ -46,7 +46,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         tenant.Set(organizationId);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var after = request.Cursor is not null && ChecklistItemCursor.TryDecode(request.Cursor, out var cursor) ? cursor : null;
-        return await ChecklistReader.ReadPageAsync(db, projectId, request.Filter ?? ChecklistFilter.None, today, request.Limit, after, cancellationToken)
+        return await ChecklistReader.ReadPageAsync(db, structures, projectId, request.Filter ?? ChecklistFilter.None, today, request.Limit, after, cancellationToken)
             ?? throw new NotFoundException(ProjectWhat);
     }
 

@@ -9,6 +9,7 @@ public static class ChecklistsServiceCollectionExtensions
     public static IServiceCollection AddChecklists(this IServiceCollection services)
     {
         services.TryAddScoped<MarkdownRenderer>();
+        services.TryAddSingleton<ChecklistStructures>();
         return services.AddScoped<ChecklistService>();
     }
 }

@@ -21,6 +21,8 @@ public static class DataServiceCollectionExtensions
         switch (connection.Provider)
         {
             case DatabaseProvider.Sqlite:
+                // Before anything can open a connection: the threading mode is fixed at SQLite's initialization.
+                SqliteThreading.Apply();
                 services.AddPooledDbContextFactory<SqliteAppDbContext>(o => ConfigureSqlite(o, connection.ConnectionString));
                 services.AddScoped<AppDbContext>(Lease<SqliteAppDbContext>);
                 break;
@@ -41,7 +43,10 @@ public static class DataServiceCollectionExtensions
         => services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().ForTenant(services.GetRequiredService<ITenantContext>());
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
-        => options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
+    {
+        SqliteThreading.Apply();
+        options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
+    }
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
         => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));

@@ -36,13 +36,23 @@ internal static class ApiCaller
         => builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var db = http.RequestServices.GetRequiredService<AppDbContext>();
             var subject = http.User.FindFirstValue("sub") ?? http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+            var cache = http.RequestServices.GetRequiredService<ApiCallerCache>();
+            KnownUser? known = null;
+            if (!string.IsNullOrEmpty(subject) && !cache.TryGet(subject, out known))
+            {
+                // Every known user takes the one-statement path; only a first call creates the user (who then has no membership).
+                var db = http.RequestServices.GetRequiredService<AppDbContext>();
+                known = await FindKnownUser.For(db)(db, subject, http.RequestAborted);
+                if (known is { HasMembership: true })
+                {
+                    cache.Set(subject, known);
+                }
+            }
 
-            // Every known user takes the one-statement path; only a first call creates the user (who then has no membership).
-            var known = string.IsNullOrEmpty(subject) ? null : await FindKnownUser.For(db)(db, subject, http.RequestAborted);
             if (known is null)
             {
+                var db = http.RequestServices.GetRequiredService<AppDbContext>();
                 var user = await http.RequestServices.GetRequiredService<AppUserProvisioner>().FindOrCreateAsync(http.User, http.RequestAborted);
                 if (user is null)
                 {
@@ -71,5 +81,14 @@ internal static class ApiCaller
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
-    private sealed record KnownUser(Guid UserId, bool HasMembership);
+    /// <summary>Who the token's subject is, and whether they belong to any organization yet.</summary>
+    internal sealed record KnownUser(Guid UserId, bool HasMembership);
 }
+
+/// <summary>
+/// The API caller by token subject, kept only once they belong to an organization: a user still in onboarding is looked
+/// up on every call, so joining takes effect at once on every instance. Leaving an organization forgets the user here at
+/// once (the membership tuple names them); on another instance a user who left every organization may skip the
+/// onboarding answer for up to <see cref="CallerCache{T}.Lifetime"/>, and is refused by every permission check meanwhile.
+/// </summary>
+internal sealed class ApiCallerCache(TimeProvider time) : CallerCache<ApiCaller.KnownUser>(time, known => known.UserId, forgetAllOnSharedChanges: false);

@@ -148,6 +148,11 @@ internal static partial class ServerHost
     public static async Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var settings = app.Services.GetRequiredService<ServerSettings>();
+        if (settings.Database.Provider == DatabaseProvider.Sqlite && !SqliteThreading.MultiThreaded)
+        {
+            LogSqliteSerialized(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)));
+        }
+
         if (settings.MigrateOnStart)
         {
             await MigrateAsync(app.Services, cancellationToken);
@@ -208,6 +213,9 @@ internal static partial class ServerHost
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database is not reachable; start-up preparation skipped")]
     private static partial void LogDatabaseUnreachable(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite was initialized before its threading mode could be chosen: it runs serialized (correct, slower)")]
+    private static partial void LogSqliteSerialized(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database has pending migrations: run the migrate command (or set MIGRATE_ON_START=true)")]
     private static partial void LogPendingMigrations(ILogger logger);

@@ -321,24 +321,34 @@ public sealed class ChecklistServiceTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Reading_a_100_item_checklist_takes_at_most_4_queries_including_the_authorization_catch_up(DatabaseProvider provider)
+    public async Task Reading_a_100_item_checklist_takes_a_constant_handful_of_queries_including_the_authorization_catch_up(DatabaseProvider provider)
     {
         await using var world = await ProjectWorld.CreateAsync(provider, ProjectWorld.Generated(4, 5, 5));
         var project = (await world.CreateProjectAsync()).Project.Id;
-        var counter = new CommandCounter();
 
-        var checklist = await world.Core.InScopeAsync(async sp =>
+        async Task<(ProjectChecklist Checklist, CommandCounter Counter)> ReadAsync()
         {
-            // The shared engine is already loaded (earlier requests checked permissions), as in a running server.
-            var tenant = new TenantContext();
-            await using var db = counter.CreateContext(world.Core.Database, tenant);
-            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System);
-            return await service.GetAsync(world.Ada, world.Acme, project, Cancel);
-        });
+            var counter = new CommandCounter();
+            var checklist = await world.Core.InScopeAsync(async sp =>
+            {
+                // The shared engine is already loaded (earlier requests checked permissions), as in a running server.
+                var tenant = new TenantContext();
+                await using var db = counter.CreateContext(world.Core.Database, tenant);
+                var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
+                return await service.GetAsync(world.Ada, world.Acme, project, Cancel);
+            });
+            return (checklist, counter);
+        }
 
-        Assert.Equal(100, checklist.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Count());
-        // At least the project and its items are read, so a counter that saw nothing would fail here too.
-        Assert.True(counter.Count is >= 2 and <= 4, $"{counter.Count} queries:\n" + string.Join("\n---\n", counter.Commands));
+        var (first, cold) = await ReadAsync();
+        var (second, warm) = await ReadAsync();
+
+        Assert.Equal(100, first.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Count());
+        Assert.Equal(100, second.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Count());
+        // At least the project and its items are read, so a counter that saw nothing would fail here too. The first read
+        // also catches up with the project's new permissions (two statements) and reads where the items sit (one).
+        Assert.True(cold.Count is >= 3 and <= 5, $"{cold.Count} queries:\n" + string.Join("\n---\n", cold.Commands));
+        Assert.True(warm.Count is >= 2 and <= 3, $"{warm.Count} queries:\n" + string.Join("\n---\n", warm.Commands));
     }
 
     [Theory]
@@ -354,7 +364,7 @@ public sealed class ChecklistServiceTests
         {
             var tenant = new TenantContext();
             await using var db = race.CreateContext(world.Core.Database, tenant);
-            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System);
+            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
             await Assert.ThrowsAsync<ConflictException>(() => service.UpdateItemAsync(world.Ada, world.Acme, project, item.Id, new(item.Version, ChecklistItemStatus.Done), Cancel));
         });
 

@@ -44,7 +44,10 @@ internal static partial class IdentityStoreRegistration
     }
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
-        => options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(IdentityStoreDbContext.MigrationsHistoryTable));
+    {
+        SqliteThreading.Apply();
+        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(IdentityStoreDbContext.MigrationsHistoryTable));
+    }
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
         => options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable(IdentityStoreDbContext.MigrationsHistoryTable));

@@ -28,6 +28,10 @@ internal static class BearerTokenValidation
         }
 
         options.RefreshOnIssuerKeyNotFound = true;
+
+        // Same validation as the default handler, remembered briefly per exact token (see RememberingTokenHandler).
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new RememberingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
