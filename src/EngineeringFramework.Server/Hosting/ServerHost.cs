@@ -208,6 +208,15 @@ internal static partial class ServerHost
             await db.Database.MigrateAsync(cancellationToken);
         }
 
+        if (settings.Database.Provider == DatabaseProvider.Sqlite)
+        {
+            // Write-ahead logging: readers neither wait for the writer nor hold it up, and a read takes no file lock
+            // (in the default rollback mode every statement locked and unlocked the file). The mode is kept in the
+            // database file, so setting it at every migration covers every process that opens the file afterwards.
+            // Back up with the sqlite3 .backup command (or copy the -wal file too), as with any WAL database.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", cancellationToken);
+        }
+
         await services.MigrateIdentityStoreAsync(cancellationToken);
     }
 

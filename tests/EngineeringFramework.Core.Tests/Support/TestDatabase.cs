@@ -113,7 +113,10 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (sqliteFile is not null)
         {
+            // A server migrates its database into write-ahead logging, which keeps two files beside it.
             File.Delete(sqliteFile);
+            File.Delete(sqliteFile + "-wal");
+            File.Delete(sqliteFile + "-shm");
         }
 
         if (postgresAdmin is not null)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using EngineeringFramework.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Server.Tests.Hosting;
 
@@ -21,6 +22,25 @@ public sealed class PipelineTests
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task A_migrated_SQLite_database_uses_write_ahead_logging()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Data.AppDbContext>();
+        if (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true)
+        {
+            Assert.Skip("The SQLite journal mode does not apply to PostgreSQL runs.");
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(Cancel);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+
+        Assert.Equal("wal", await command.ExecuteScalarAsync(Cancel) as string);
     }
 
     [Fact]
