@@ -1,4 +1,4 @@
-using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.Checklists;
 using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Core.Data;
@@ -13,11 +13,16 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 
         // SQLite keeps times as text without a kind; every time this product stores is UTC, so say so on
         // the way out (PostgreSQL's timestamptz already does). Clients then get RFC 3339 times with their Z.
-        configurationBuilder.Properties<DateTime>().HaveConversion<UtcKindConverter>();
-        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcKindConverter>();
+        configurationBuilder.Properties<DateTime>().HaveConversion<SqliteConversions.UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<SqliteConversions.UtcDateTimeConverter>();
     }
 
-    private sealed class UtcKindConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
-        value => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value,
-        value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        // The same JSON array text EF Core's primitive collection keeps (no migration), read without reflection.
+        modelBuilder.Entity<ChecklistItem>().Property(i => i.EvidenceLinks)
+            .HasConversion(new SqliteConversions.StringListConverter(), new SqliteConversions.StringListComparer());
+    }
 }
