@@ -15,6 +15,8 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         // the way out (PostgreSQL's timestamptz already does). Clients then get RFC 3339 times with their Z.
         configurationBuilder.Properties<DateTime>().HaveConversion<SqliteConversions.UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<SqliteConversions.UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateOnly>().HaveConversion<SqliteConversions.DateOnlyConverter>();
+        configurationBuilder.Properties<DateOnly?>().HaveConversion<SqliteConversions.DateOnlyConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

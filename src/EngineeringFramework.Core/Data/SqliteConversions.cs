@@ -7,13 +7,13 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EngineeringFramework.Core.Data;
 
 /// <summary>
-/// How SQLite keeps the two value kinds the checklist read takes on every row, read without the general-purpose
+/// How SQLite keeps the value kinds the checklist read takes on every row (times, dates, string lists), read without the general-purpose
 /// parsers. The stored text is exactly what EF Core and Microsoft.Data.Sqlite write on their own, so existing files
 /// need no migration and SQL comparisons and ordering of the stored text are unchanged.
 /// </summary>
 /// <remarks>
-/// Why: with 100 items a read converts 100 times and string lists; Microsoft.Data.Sqlite parses every time with
-/// <see cref="DateTime.Parse(string, IFormatProvider)"/> and EF Core's primitive-collection reader finds the list's
+/// Why: with 100 items a read converts 100 times, dates and string lists; Microsoft.Data.Sqlite parses every time with
+/// <see cref="DateTime.Parse(string, IFormatProvider)"/> or <see cref="DateOnly.Parse(string, IFormatProvider)"/>, and EF Core's primitive-collection reader finds the list's
 /// constructor by reflection on every row. Together that was about a tenth of a checklist request (bench/README.md).
 /// </remarks>
 internal static class SqliteConversions
@@ -25,6 +25,11 @@ internal static class SqliteConversions
     internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, string>(
         value => FormatDateTime(value),
         text => ParseDateTime(text));
+
+    /// <summary>A date kept as <c>yyyy-MM-dd</c>, as Microsoft.Data.Sqlite binds it.</summary>
+    internal sealed class DateOnlyConverter() : ValueConverter<DateOnly, string>(
+        value => FormatDate(value),
+        text => ParseDate(text));
 
     /// <summary>A list of strings kept as a JSON array, as EF Core's primitive collections keep it.</summary>
     internal sealed class StringListConverter() : ValueConverter<List<string>, string>(
@@ -106,6 +111,21 @@ internal static class SqliteConversions
         }
 
         return true;
+    }
+
+    internal static string FormatDate(DateOnly value) => value.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture);
+
+    /// <summary><c>yyyy-MM-dd</c> read digit by digit; any other shape goes through <see cref="DateOnly.Parse(string, IFormatProvider)"/>.</summary>
+    internal static DateOnly ParseDate(string text)
+    {
+        var s = text.AsSpan();
+        if (s.Length == 10 && s[4] == '-' && s[7] == '-' && Digits(s, 0, 4, out var year) && Digits(s, 5, 2, out var month) && Digits(s, 8, 2, out var day)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        {
+            return new DateOnly(year, month, day);
+        }
+
+        return DateOnly.Parse(text, CultureInfo.InvariantCulture);
     }
 
     internal static string FormatList(List<string> value) =>

@@ -92,6 +92,35 @@ public sealed class SqliteConversionsTests
         Assert.Throws<FormatException>(() => SqliteConversions.ParseDateTime(text));
     }
 
+    [Theory]
+    [InlineData(2026, 12, 1)]
+    [InlineData(2024, 2, 29)]
+    [InlineData(1, 1, 1)]
+    [InlineData(9999, 12, 31)]
+    public void A_date_is_written_as_Microsoft_Data_Sqlite_binds_it_and_reads_back(int year, int month, int day)
+    {
+        var value = new DateOnly(year, month, day);
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT @value";
+        command.Parameters.AddWithValue("@value", value);
+
+        var text = SqliteConversions.FormatDate(value);
+
+        Assert.Equal((string)command.ExecuteScalar()!, text);
+        Assert.Equal(value, SqliteConversions.ParseDate(text));
+    }
+
+    [Theory]
+    [InlineData("2026-02-30")]
+    [InlineData("2026-00-10")]
+    [InlineData("someday")]
+    public void Impossible_dates_are_refused(string text)
+    {
+        Assert.Throws<FormatException>(() => SqliteConversions.ParseDate(text));
+    }
+
     public static TheoryData<string[]> Lists => new(
         [],
         ["https://example.com/a"],

@@ -47,6 +47,7 @@ public sealed class ApiJsonTests(ApiServer server) : IClassFixture<ApiServer>
 
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", context.Response.ContentType);
+        Assert.Equal(body.Length, context.Response.ContentLength);
         return Encoding.UTF8.GetString(body.ToArray());
     }
 
@@ -72,6 +73,23 @@ public sealed class ApiJsonTests(ApiServer server) : IClassFixture<ApiServer>
         var written = await ExecuteAsync(new JsonOk<ChecklistItemPage>(page, ApiJson.Default.ChecklistItemPage));
 
         Assert.Equal(JsonSerializer.Serialize(page, ApiOptions), written);
+    }
+
+    [Fact]
+    public async Task Answers_written_one_after_another_never_carry_bytes_of_the_one_before()
+    {
+        // The serialization buffer is reused per thread: a small answer after a large (even oversized) one must be
+        // exactly the small one.
+        var large = Sample() with { ProjectName = new string('x', 2 * 1024 * 1024) };
+        var small = Sample();
+
+        var first = await ExecuteAsync(new JsonOk<ProjectChecklist>(large, ApiJson.Default.ProjectChecklist));
+        var second = await ExecuteAsync(new JsonOk<ProjectChecklist>(small, ApiJson.Default.ProjectChecklist));
+        var third = await ExecuteAsync(new JsonOk<ProjectChecklist>(small, ApiJson.Default.ProjectChecklist));
+
+        Assert.Equal(JsonSerializer.Serialize(large, ApiOptions), first);
+        Assert.Equal(JsonSerializer.Serialize(small, ApiOptions), second);
+        Assert.Equal(second, third);
     }
 
     [Fact]
