@@ -141,10 +141,18 @@ internal static class RestLoadCommand
             var mode = options.Rate is { } r ? $"open {r,5:0}/s" : "closed     ";
             var requests = Math.Max(1, result.Latencies.Length + result.Errors);
             var cpu = (result.ServerCpu is { } used ? $", server CPU {used.TotalMilliseconds * 1000 / requests:0} µs/req" : string.Empty)
-                + $", generator CPU {result.GeneratorCpu.TotalMilliseconds * 1000 / requests:0} µs/req";
+                + $", generator CPU {result.GeneratorCpu.TotalMilliseconds * 1000 / requests:0} µs/req"
+                + (server is null ? string.Empty : $", server peak RSS {PeakRss(server) / (1024 * 1024):N0} MB");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-8} {mode}: {result.RequestsPerSecond,7:N0} req/s  p50 {result.Percentile(0.50),6:0.00} ms  p95 {result.Percentile(0.95),6:0.00} ms  p99 {result.Percentile(0.99),6:0.00} ms  max {result.Max,7:0.00} ms  errors {result.Errors}{(result.FirstError is { } e ? $" ({e})" : string.Empty)}{cpu}"));
         }
+    }
+
+    /// <summary>The process's resident-set high-water mark so far (memory is the price of a larger GC budget).</summary>
+    private static long PeakRss(Process process)
+    {
+        process.Refresh();
+        return process.PeakWorkingSet64;
     }
 
     private static int Int(Dictionary<string, string> options, string name, int fallback)
