@@ -63,12 +63,12 @@ internal static class SqliteConversions
     private static bool TryParseStored(ReadOnlySpan<char> s, out DateTime value)
     {
         value = default;
-        if (s.Length < 19 || s.Length == 20 || s.Length > 27 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+        if (s.Length < 19 || s.Length == 20 || s.Length > 27 || s[10] != ' ' || s[13] != ':' || s[16] != ':')
         {
             return false;
         }
 
-        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+        if (!TryDatePart(s, out var year, out var month, out var day)
             || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
         {
             return false;
@@ -88,13 +88,22 @@ internal static class SqliteConversions
             }
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
 
         value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks);
         return true;
+    }
+
+    /// <summary>A real calendar date as <c>yyyy-MM-dd</c> at the start of <paramref name="s"/>.</summary>
+    private static bool TryDatePart(ReadOnlySpan<char> s, out int year, out int month, out int day)
+    {
+        year = month = day = 0;
+        return s.Length >= 10 && s[4] == '-' && s[7] == '-'
+            && Digits(s, 0, 4, out year) && Digits(s, 5, 2, out month) && Digits(s, 8, 2, out day)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
     }
 
     private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
@@ -119,8 +128,7 @@ internal static class SqliteConversions
     internal static DateOnly ParseDate(string text)
     {
         var s = text.AsSpan();
-        if (s.Length == 10 && s[4] == '-' && s[7] == '-' && Digits(s, 0, 4, out var year) && Digits(s, 5, 2, out var month) && Digits(s, 8, 2, out var day)
-            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        if (s.Length == 10 && TryDatePart(s, out var year, out var month, out var day))
         {
             return new DateOnly(year, month, day);
         }

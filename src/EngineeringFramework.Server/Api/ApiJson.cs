@@ -75,7 +75,7 @@ internal static class ThreadBuffer
     public static ReadOnlyMemory<byte> Serialize<T>(T value, JsonTypeInfo<T> typeInfo, JsonWriterOptions options)
     {
         var output = buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
-        output.ResetWrittenCount(); // in case a serialization on this thread threw before its release
+        output.ResetWrittenCount();
         var json = writer;
         if (json is null || !SameOptions(json.Options, options))
         {
@@ -91,19 +91,13 @@ internal static class ThreadBuffer
         return output.WrittenMemory;
     }
 
+    /// <summary>Lets go of a buffer an unusually large answer grew; the next serialization starts from empty anyway.</summary>
     public static void Release()
     {
-        if (buffer is { } output)
+        if (buffer?.Capacity > KeepLimit)
         {
-            if (output.Capacity > KeepLimit)
-            {
-                buffer = null;
-                writer = null;
-            }
-            else
-            {
-                output.ResetWrittenCount();
-            }
+            buffer = null;
+            writer = null;
         }
     }
 

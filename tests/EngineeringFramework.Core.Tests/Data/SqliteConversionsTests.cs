@@ -10,6 +10,17 @@ namespace EngineeringFramework.Core.Tests.Data;
 /// </summary>
 public sealed class SqliteConversionsTests
 {
+    /// <summary>The text Microsoft.Data.Sqlite stores when <paramref name="value"/> is bound as a parameter.</summary>
+    private static string BoundText(object value)
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT @value";
+        command.Parameters.AddWithValue("@value", value);
+        return (string)command.ExecuteScalar()!;
+    }
+
     public static TheoryData<DateTime> Times =>
     [
         new DateTime(2026, 12, 1, 7, 31, 43, DateTimeKind.Utc),
@@ -24,13 +35,7 @@ public sealed class SqliteConversionsTests
     [MemberData(nameof(Times))]
     public void A_time_is_written_as_the_text_Microsoft_Data_Sqlite_binds(DateTime value)
     {
-        using var connection = new SqliteConnection("Data Source=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT @value";
-        command.Parameters.AddWithValue("@value", value);
-
-        Assert.Equal((string)command.ExecuteScalar()!, SqliteConversions.FormatDateTime(value));
+        Assert.Equal(BoundText(value), SqliteConversions.FormatDateTime(value));
     }
 
     [Theory]
@@ -100,15 +105,9 @@ public sealed class SqliteConversionsTests
     public void A_date_is_written_as_Microsoft_Data_Sqlite_binds_it_and_reads_back(int year, int month, int day)
     {
         var value = new DateOnly(year, month, day);
-        using var connection = new SqliteConnection("Data Source=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT @value";
-        command.Parameters.AddWithValue("@value", value);
-
         var text = SqliteConversions.FormatDate(value);
 
-        Assert.Equal((string)command.ExecuteScalar()!, text);
+        Assert.Equal(BoundText(value), text);
         Assert.Equal(value, SqliteConversions.ParseDate(text));
     }
 
