@@ -6,11 +6,12 @@ namespace EngineeringFramework.Core.Checklists;
 
 /// <summary>
 /// The checklist read, the hottest query of the product (every page view, API read and agent's
-/// <c>get_checklist</c>). The project comes first (one row: a missing project is told from an empty result), then
-/// the matching items' state, projected straight into the views (no entity materialization, no change tracking), both
-/// compiled statements. Where each item sits in the framework never changes after the project's creation, so it comes
-/// from <see cref="ChecklistStructures"/>, read once per project (a third statement the first time). Reading fewer
-/// columns is what makes the read cheap: on SQLite every column of every row is several native calls.
+/// <c>get_checklist</c>): the project's row (a missing project is told from an empty result) and the matching items'
+/// state, projected straight into the views (no entity materialization, no change tracking), compiled statements.
+/// On SQLite both come in one statement, the items as one value SQLite builds (<see cref="SqliteItemStates"/>: every
+/// column of every row read through Microsoft.Data.Sqlite is several native calls); on PostgreSQL the project and the
+/// item columns are two statements. Where each item sits in the framework never changes after the project's creation,
+/// so it comes from <see cref="ChecklistStructures"/>, read once per project (one more statement the first time).
 /// </summary>
 /// <remarks>
 /// The tenant query filter applies inside the compiled queries as everywhere else: EF Core reads the tenant from
@@ -18,10 +19,6 @@ namespace EngineeringFramework.Core.Checklists;
 /// </remarks>
 internal static class ChecklistReader
 {
-    /// <summary>Statuses that end an item's work: such an item is never overdue.</summary>
-    private const ChecklistItemStatus Done = ChecklistItemStatus.Done;
-    private const ChecklistItemStatus NotApplicable = ChecklistItemStatus.NotApplicable;
-
     private static readonly PerModel<Func<AppDbContext, Guid, CancellationToken, Task<ProjectRow?>>> ProjectQuery = new(() =>
         EF.CompileAsyncQuery((AppDbContext db, Guid projectId, CancellationToken _) =>
             db.Projects.AsNoTracking()
@@ -29,19 +26,28 @@ internal static class ChecklistReader
                 .Select(p => new ProjectRow(p.Name, p.Status, p.FrameworkVersionId))
                 .FirstOrDefault()));
 
-    /// <summary>What can change of the matching items.</summary>
-    private static readonly PerModel<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool, bool, DateOnly, IAsyncEnumerable<ItemState>>> StatesQuery = new(() =>
-        EF.CompileAsyncQuery((AppDbContext db, Guid projectId, ChecklistItemStatus? status, Guid? assignee, DateOnly? dueBefore, bool overdueOnly, bool notOverdueOnly, DateOnly today) =>
+    /// <summary>What can change of the matching items, column by column (PostgreSQL).</summary>
+    private static readonly PerModel<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IAsyncEnumerable<ItemState>>> StatesQuery = new(() =>
+        EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IQueryable<ItemState>>>((db, projectId, status, assignee, dueBefore, overdue, today) =>
             from i in db.ChecklistItems.AsNoTracking()
-            where i.ProjectId == projectId
-                && (status == null || i.Status == status)
-                && (assignee == null || i.AssigneeUserId == assignee)
-                && (dueBefore == null || (i.DueDate != null && i.DueDate < dueBefore))
-                // Spelled out both ways rather than negated, so an item without a due date is plainly not overdue
-                // (SQL's NOT over a NULL comparison would drop it from both lists).
-                && (!overdueOnly || (i.DueDate != null && i.DueDate < today && i.Status != Done && i.Status != NotApplicable))
-                && (!notOverdueOnly || i.DueDate == null || i.DueDate >= today || i.Status == Done || i.Status == NotApplicable)
-            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version)));
+            where ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today)
+            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version))));
+
+    /// <summary>
+    /// The project and what can change of the matching items in one statement, the items as one UTF-8 value built by
+    /// SQLite (<see cref="SqliteItemStates"/>); the value is null when no item matches.
+    /// </summary>
+    private static readonly PerModel<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, CancellationToken, Task<SqliteChecklistRow?>>> SqliteQuery = new(() =>
+        EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, CancellationToken, SqliteChecklistRow?>>((db, projectId, status, assignee, dueBefore, overdue, today, _) =>
+            db.Projects.AsNoTracking()
+                .Where(p => p.Id == projectId)
+                .Select(p => new SqliteChecklistRow(p.Name, p.Status, p.FrameworkVersionId, db.ChecklistItems
+                    .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
+                    .GroupBy(i => i.ProjectId)
+                    .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
+                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version)))))
+                    .FirstOrDefault()))
+                .FirstOrDefault())));
 
     /// <summary>Where every item of the project sits: read once per project for <see cref="ChecklistStructures"/>.</summary>
     private static readonly PerModel<Func<AppDbContext, Guid, IAsyncEnumerable<ItemPlace>>> PlacesQuery = new(() =>
@@ -59,16 +65,12 @@ internal static class ChecklistReader
     private static async Task<(ProjectRow? Project, List<ItemRow> Rows)> ReadRowsAsync(
         AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateOnly today, ChecklistItemCursor? after, CancellationToken cancellationToken)
     {
-        var project = await ProjectQuery.For(db)(db, projectId, cancellationToken);
+        var (project, states) = db is SqliteAppDbContext
+            ? await ReadSqliteAsync(db, projectId, filter, today, cancellationToken)
+            : await ReadColumnsAsync(db, projectId, filter, today, cancellationToken);
         if (project is null)
         {
             return (null, []);
-        }
-
-        var states = new List<ItemState>();
-        await foreach (var state in StatesQuery.For(db)(db, projectId, filter.Status, filter.AssigneeUserId, filter.DueBefore, filter.Overdue == true, filter.Overdue == false, today).WithCancellation(cancellationToken))
-        {
-            states.Add(state);
         }
 
         var structure = structures.Find(projectId);
@@ -84,20 +86,52 @@ internal static class ChecklistReader
             structures.Keep(projectId, structure);
         }
 
-        var rows = new List<ItemRow>(states.Count);
+        // Each place has its own rank (0 to Count - 1), so the rows fall into framework order without a sort.
+        var slots = new ItemRow?[structure.Count];
         foreach (var s in states)
         {
-            // An item deleted between the two statements has no place any more: it is gone, leave it out.
+            // An item deleted after the structure was read has no place any more: it is gone, leave it out.
             if (structure.TryGet(s.Id, out var place) && (after is null || after.IsBefore(place)))
             {
-                rows.Add(new ItemRow(place, new ChecklistItemView(
+                slots[place.Rank] = new ItemRow(place, new ChecklistItemView(
                     place.Id, place.ItemSlug, place.Name, place.Order, place.Optional, place.TemplateSlug, s.Status, s.NotApplicableReason, s.Notes,
-                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version)));
+                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version));
             }
         }
 
-        rows.Sort(static (a, b) => a.Place.Rank.CompareTo(b.Place.Rank));
+        var rows = new List<ItemRow>(states.Count);
+        foreach (var row in slots)
+        {
+            if (row is not null)
+            {
+                rows.Add(row);
+            }
+        }
+
         return (project, rows);
+    }
+
+    private static async Task<(ProjectRow? Project, List<ItemState> States)> ReadSqliteAsync(AppDbContext db, Guid projectId, ChecklistFilter filter, DateOnly today, CancellationToken cancellationToken)
+    {
+        var row = await SqliteQuery.For(db)(db, projectId, filter.Status, filter.AssigneeUserId, filter.DueBefore, filter.Overdue, today, cancellationToken);
+        return row is null ? (null, []) : (new ProjectRow(row.Name, row.Status, row.FrameworkVersionId), SqliteItemStates.Parse(row.States));
+    }
+
+    private static async Task<(ProjectRow? Project, List<ItemState> States)> ReadColumnsAsync(AppDbContext db, Guid projectId, ChecklistFilter filter, DateOnly today, CancellationToken cancellationToken)
+    {
+        var project = await ProjectQuery.For(db)(db, projectId, cancellationToken);
+        if (project is null)
+        {
+            return (null, []);
+        }
+
+        var states = new List<ItemState>();
+        await foreach (var state in StatesQuery.For(db)(db, projectId, filter.Status, filter.AssigneeUserId, filter.DueBefore, filter.Overdue, today).WithCancellation(cancellationToken))
+        {
+            states.Add(state);
+        }
+
+        return (project, states);
     }
 
     /// <summary>The project and its items matching <paramref name="filter"/>, in framework order; null when the project is not found.</summary>
@@ -181,6 +215,8 @@ internal static class ChecklistReader
     private static bool SameCategory(ItemPlace a, ItemPlace b) => a.CategoryOrder == b.CategoryOrder && a.CategorySlug == b.CategorySlug;
 
     internal sealed record ProjectRow(string Name, ProjectStatus Status, Guid? FrameworkVersionId);
+
+    internal sealed record SqliteChecklistRow(string Name, ProjectStatus Status, Guid? FrameworkVersionId, byte[]? States);
 
     /// <summary>What a checklist read takes from the database for each item, every time.</summary>
     internal sealed record ItemState(

@@ -26,5 +26,6 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         // The same JSON array text EF Core's primitive collection keeps (no migration), read without reflection.
         modelBuilder.Entity<ChecklistItem>().Property(i => i.EvidenceLinks)
             .HasConversion(new SqliteConversions.StringListConverter(), new SqliteConversions.StringListComparer());
+        SqliteItemStates.Register(modelBuilder);
     }
 }
