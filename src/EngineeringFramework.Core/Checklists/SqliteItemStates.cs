@@ -80,9 +80,9 @@ internal static class SqliteItemStates
             var reason = Text(ref reader);
             var notes = Text(ref reader);
             var assignee = Id(ref reader);
-            var due = Text(ref reader) is { } date ? SqliteConversions.ParseDate(date) : (DateOnly?)null;
+            var due = Date(ref reader);
             var links = Links(ref reader);
-            var updatedAt = SqliteConversions.ParseDateTime(Text(ref reader) ?? throw Malformed());
+            var updatedAt = Time(ref reader);
             var updatedBy = Id(ref reader);
             Next(ref reader);
             Expect(ref reader, JsonTokenType.Number);
@@ -149,6 +149,27 @@ internal static class SqliteItemStates
             JsonTokenType.String => reader.GetString(),
             _ => throw Malformed(),
         };
+    }
+
+    // Dates and times are parsed from the bytes as they stand (stored text never needs escaping; if it ever did, the
+    // unescaped string is parsed instead), so no string is made for them.
+    private static DateOnly? Date(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.String);
+        return reader.ValueIsEscaped ? SqliteConversions.ParseDate(reader.GetString()!) : SqliteConversions.ParseDate(reader.ValueSpan);
+    }
+
+    private static DateTime Time(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        Expect(ref reader, JsonTokenType.String);
+        return reader.ValueIsEscaped ? SqliteConversions.ParseDateTime(reader.GetString()!) : SqliteConversions.ParseDateTime(reader.ValueSpan);
     }
 
     private static List<string> Links(ref Utf8JsonReader reader)

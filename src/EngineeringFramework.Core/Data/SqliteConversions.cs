@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -58,6 +60,15 @@ internal static class SqliteConversions
         }
 
         return DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+
+    /// <summary>As <see cref="ParseDateTime(string)"/>, from UTF-8 text; a string is made only for the fallback.</summary>
+    internal static DateTime ParseDateTime(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> chars = stackalloc char[27];
+        return utf8.Length <= chars.Length && Ascii.ToUtf16(utf8, chars, out var length) == OperationStatus.Done && TryParseStored(chars[..length], out var value)
+            ? value
+            : ParseDateTime(Encoding.UTF8.GetString(utf8));
     }
 
     private static bool TryParseStored(ReadOnlySpan<char> s, out DateTime value)
@@ -134,6 +145,15 @@ internal static class SqliteConversions
         }
 
         return DateOnly.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>As <see cref="ParseDate(string)"/>, from UTF-8 text; a string is made only for the fallback.</summary>
+    internal static DateOnly ParseDate(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> chars = stackalloc char[10];
+        return utf8.Length == chars.Length && Ascii.ToUtf16(utf8, chars, out _) == OperationStatus.Done && TryDatePart(chars, out var year, out var month, out var day)
+            ? new DateOnly(year, month, day)
+            : ParseDate(Encoding.UTF8.GetString(utf8));
     }
 
     internal static string FormatList(List<string> value) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using EngineeringFramework.Core.Data;
 using Microsoft.Data.Sqlite;
 
@@ -118,6 +119,38 @@ public sealed class SqliteConversionsTests
     public void Impossible_dates_are_refused(string text)
     {
         Assert.Throws<FormatException>(() => SqliteConversions.ParseDate(text));
+    }
+
+    [Theory]
+    [InlineData("2026-12-01 07:31:43.1234567")]
+    [InlineData("2026-12-01 07:31:43")]
+    [InlineData("2026-12-01T09:31:43+02:00")]
+    [InlineData("2026-12-01 07:31:43.")]
+    [InlineData("2026-12-01")]
+    [InlineData("2026-02-30 07:31:43")]
+    [InlineData("2026-12-01 07:31:4\uFF13")]
+    [InlineData("a time far longer than any stored time could ever be")]
+    [InlineData("")]
+    public void Utf8_text_reads_exactly_as_the_same_string(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+
+        Assert.Equal(Outcome(() => SqliteConversions.ParseDateTime(text)), Outcome(() => SqliteConversions.ParseDateTime(utf8)));
+        Assert.Equal(Outcome(() => SqliteConversions.ParseDate(text)), Outcome(() => SqliteConversions.ParseDate(utf8)));
+    }
+
+    /// <summary>The value with its kind, or the exception type: what a caller could observe.</summary>
+    private static string Outcome<T>(Func<T> parse)
+    {
+        try
+        {
+            var value = parse();
+            return value is DateTime time ? $"{time.Ticks} {time.Kind}" : $"{value}";
+        }
+        catch (FormatException e)
+        {
+            return e.GetType().Name;
+        }
     }
 
     public static TheoryData<string[]> Lists => new(
