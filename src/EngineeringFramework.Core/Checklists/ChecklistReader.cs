@@ -41,7 +41,7 @@ internal static class ChecklistReader
         EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, CancellationToken, SqliteChecklistRow?>>((db, projectId, status, assignee, dueBefore, overdue, today, _) =>
             db.Projects.AsNoTracking()
                 .Where(p => p.Id == projectId)
-                .Select(p => new SqliteChecklistRow(p.Name, p.Status, p.FrameworkVersionId, db.ChecklistItems
+                .Select(p => new SqliteChecklistRow(new ProjectRow(p.Name, p.Status, p.FrameworkVersionId), db.ChecklistItems
                     .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
                     .GroupBy(i => i.ProjectId)
                     .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
@@ -114,7 +114,7 @@ internal static class ChecklistReader
     private static async Task<(ProjectRow? Project, List<ItemState> States)> ReadSqliteAsync(AppDbContext db, Guid projectId, ChecklistFilter filter, DateOnly today, CancellationToken cancellationToken)
     {
         var row = await SqliteQuery.For(db)(db, projectId, filter.Status, filter.AssigneeUserId, filter.DueBefore, filter.Overdue, today, cancellationToken);
-        return row is null ? (null, []) : (new ProjectRow(row.Name, row.Status, row.FrameworkVersionId), SqliteItemStates.Parse(row.States));
+        return row is null ? (null, []) : (row.Project, SqliteItemStates.Parse(row.States));
     }
 
     private static async Task<(ProjectRow? Project, List<ItemState> States)> ReadColumnsAsync(AppDbContext db, Guid projectId, ChecklistFilter filter, DateOnly today, CancellationToken cancellationToken)
@@ -216,7 +216,7 @@ internal static class ChecklistReader
 
     internal sealed record ProjectRow(string Name, ProjectStatus Status, Guid? FrameworkVersionId);
 
-    internal sealed record SqliteChecklistRow(string Name, ProjectStatus Status, Guid? FrameworkVersionId, byte[]? States);
+    internal sealed record SqliteChecklistRow(ProjectRow Project, byte[]? States);
 
     /// <summary>What a checklist read takes from the database for each item, every time.</summary>
     internal sealed record ItemState(
