@@ -2,6 +2,7 @@ using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Server.Identity.Accounts;
 using EngineeringFramework.Server.Identity.Authority;
 using EngineeringFramework.Server.Identity.External;
+using EngineeringFramework.Server.Identity.Grants;
 using EngineeringFramework.Server.Identity.Mail;
 using EngineeringFramework.Server.Identity.Registration;
 using EngineeringFramework.Server.Identity.Store;
@@ -58,6 +59,8 @@ internal static class IdentityComposition
             identity.SigningKeyPem ?? DevelopmentSigningKey.LoadOrCreate(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentSigningKey))),
             identity.PreviousSigningKeyPem));
         services.AddSingleton<AccessTokenMinter>();
+        services.AddSingleton<GrantStanding>();
+        services.AddScoped<AccountRevocation>();
         services.AddSingleton(sp => new TokenEncryptionKey(server.EncryptionKey
             ?? DevelopmentKeys.LoadOrCreateEncryptionKey(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
         services.AddIdentityStore(server.Database);

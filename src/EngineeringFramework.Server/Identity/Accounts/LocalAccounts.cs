@@ -33,6 +33,7 @@ internal static class LocalAccounts
                 o.SignIn.RequireConfirmedEmail = true;
             })
             .AddEntityFrameworkStores<IdentityStoreDbContext>()
+            .AddUserManager<Grants.RevokingUserManager>()
             .AddDefaultTokenProviders();
 
         // Reset and confirmation tokens embed the account's security stamp, which changes when the password does:
@@ -60,9 +61,10 @@ internal static class LocalAccounts
 
     /// <summary>
     /// Removing the cookie from this browser is not enough (a copy of it would stay valid until it expires): the
-    /// account's security stamp changes too, which ends every session of the account at its next request.
+    /// account's security stamp changes too, which ends every browser session of the account at its next request.
+    /// Applications the person connected keep their grants; "sign out everywhere" ends those as well.
     /// </summary>
-    internal static async Task SignOutEverywhereAsync(HttpContext context, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
+    internal static async Task EndBrowserSessionsAsync(HttpContext context, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
     {
         var session = await context.AuthenticateAsync(Authentication.CookieScheme);
         if (session.Succeeded && await users.GetUserAsync(session.Principal!) is { } user)
@@ -71,5 +73,20 @@ internal static class LocalAccounts
         }
 
         await signIn.SignOutAsync();
+    }
+
+    /// <summary>
+    /// "Sign out everywhere": every browser session of the account, and every authorization and token it granted to
+    /// applications (see <see cref="Grants.AccountRevocation"/>), end now.
+    /// </summary>
+    internal static async Task SignOutEverywhereAsync(HttpContext context, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, Grants.AccountRevocation revocation)
+    {
+        var session = await context.AuthenticateAsync(Authentication.CookieScheme);
+        if (session.Succeeded && await users.GetUserAsync(session.Principal!) is { } user)
+        {
+            await revocation.RevokeAllAsync(user.Id, context.RequestAborted);
+        }
+
+        await EndBrowserSessionsAsync(context, users, signIn);
     }
 }

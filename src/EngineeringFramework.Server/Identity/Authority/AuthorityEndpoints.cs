@@ -72,7 +72,7 @@ internal static class AuthorityEndpoints
 
     private static async Task<IResult> EndSessionAsync(HttpContext context, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
     {
-        await Accounts.LocalAccounts.SignOutEverywhereAsync(context, users, signIn);
+        await Accounts.LocalAccounts.EndBrowserSessionsAsync(context, users, signIn);
 
         // OpenIddict redirects to the client's registered post_logout_redirect_uri when one was given and valid.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);

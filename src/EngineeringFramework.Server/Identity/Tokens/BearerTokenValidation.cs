@@ -49,7 +49,23 @@ internal static class BearerTokenValidation
             RoleClaimType = "role",
         };
 
+        if (!identity.IsExternal)
+        {
+            // A valid signature is not enough for our own tokens: the grant behind them must still stand (revoked
+            // connected apps and account events end their access tokens before those expire; see GrantStanding).
+            options.Events = new JwtBearerEvents { OnTokenValidated = RefuseRevokedGrantAsync };
+        }
+
         // Deliberately no OnMessageReceived handler: the default reads the Authorization header only, so a
         // token placed in the query string (?access_token=) is never considered.
+    }
+
+    private static async Task RefuseRevokedGrantAsync(TokenValidatedContext context)
+    {
+        var standing = context.HttpContext.RequestServices.GetRequiredService<Grants.GrantStanding>();
+        if (!await standing.StandsAsync(context.Principal!, context.HttpContext.RequestAborted))
+        {
+            context.Fail("The grant behind this token was revoked.");
+        }
     }
 }

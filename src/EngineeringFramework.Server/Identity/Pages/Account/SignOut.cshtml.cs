@@ -8,7 +8,7 @@ namespace EngineeringFramework.Server.Identity.Pages.Account;
 
 /// <summary>
 /// Sign-out is a POST with an antiforgery token, so another site cannot sign the user out; it ends the session on the
-/// server too (<see cref="LocalAccounts.SignOutEverywhereAsync"/>), not only in this browser.
+/// server too (<see cref="LocalAccounts.EndBrowserSessionsAsync"/>), not only in this browser.
 /// </summary>
 public sealed class SignOutModel : AccountPageModel
 {
@@ -22,7 +22,7 @@ public sealed class SignOutModel : AccountPageModel
             return SignOut(new AuthenticationProperties { RedirectUri = "/" }, Authentication.CookieScheme, External.ExternalAuthority.Scheme);
         }
 
-        await LocalAccounts.SignOutEverywhereAsync(HttpContext, Service<UserManager<IdentityUser>>(), Service<SignInManager<IdentityUser>>());
+        await LocalAccounts.EndBrowserSessionsAsync(HttpContext, Service<UserManager<IdentityUser>>(), Service<SignInManager<IdentityUser>>());
         return LocalRedirect("/");
     }
 }
