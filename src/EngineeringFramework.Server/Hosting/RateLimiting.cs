@@ -16,6 +16,9 @@ namespace EngineeringFramework.Server.Hosting;
 /// </summary>
 internal static class RateLimiting
 {
+    /// <summary>The policy of the anonymous endpoints that create stored rows (OAuth client registration), per client address.</summary>
+    public const string ClientRegistrationPolicy = "client-registration";
+
     public static IServiceCollection AddAppRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitingSettings>().Bind(configuration.GetSection(RateLimitingSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -40,6 +43,16 @@ internal static class RateLimiting
             };
         });
         services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<Microsoft.Extensions.Options.IOptions<RateLimitingSettings>>((options, settings) =>
+            options.AddPolicy(ClientRegistrationPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.Value.ClientRegistrationsPerHour,
+                    Window = TimeSpan.FromHours(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                })));
         return services;
     }
 

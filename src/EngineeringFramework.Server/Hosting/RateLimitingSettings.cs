@@ -13,4 +13,11 @@ internal sealed class RateLimitingSettings
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// OAuth client registrations (RFC 7591) accepted per client address per hour, on top of the global limit: each one
+    /// is a stored row that anyone can create, so one address must not be able to fill the table.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ClientRegistrationsPerHour { get; set; } = 20;
 }

@@ -10,23 +10,33 @@ internal static class SecurityHeaders
     /// </summary>
     private const string ApiReferenceLogoStyleHash = "RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w=";
 
-    public static IApplicationBuilder UseAppSecurityHeaders(this IApplicationBuilder app, IHostEnvironment environment)
+    public static IServiceCollection AddAppSecurityHeaders(this IServiceCollection services, IHostEnvironment environment)
     {
-        var policy = Policy(environment, apiReference: false);
-        if (!environment.IsDevelopment())
-        {
-            return app.UseSecurityHeaders(policy);
-        }
+        var standard = Policy(environment, apiReference: false, formActionOrigin: null);
+        var reference = Policy(environment, apiReference: true, formActionOrigin: null);
+        services.AddSecurityHeaderPolicies(b => b
+            .SetDefaultPolicy(standard)
+            .SetPolicySelector(context =>
+            {
+                // A page whose form may end at an OAuth client's redirect URI (sign-in, two-factor, consent) names that
+                // client's registered origin for its own response; Chromium applies form-action to every redirect that
+                // follows a form post, so without it the browser refuses to deliver the code (or the error) to the client.
+                if (context.HttpContext.Items.TryGetValue(FormActionAllowance.ItemKey, out var origin) && origin is string allowed)
+                {
+                    return Policy(environment, apiReference: false, formActionOrigin: allowed);
+                }
 
-        // Development serves the API reference (Api/ApiReference.cs); its page gets the same policy plus one style hash.
-        var reference = Policy(environment, apiReference: true);
-        static bool IsReference(HttpContext context) => context.Request.Path.StartsWithSegments(Api.ApiReference.Path, StringComparison.OrdinalIgnoreCase);
-        app.UseWhen(IsReference, branch => branch.UseSecurityHeaders(reference));
-        app.UseWhen(context => !IsReference(context), branch => branch.UseSecurityHeaders(policy));
-        return app;
+                // Development serves the API reference (Api/ApiReference.cs): the same policy plus one style hash.
+                return environment.IsDevelopment() && context.HttpContext.Request.Path.StartsWithSegments(Api.ApiReference.Path, StringComparison.OrdinalIgnoreCase)
+                    ? reference
+                    : context.SelectedPolicy;
+            }));
+        return services;
     }
 
-    private static HeaderPolicyCollection Policy(IHostEnvironment environment, bool apiReference)
+    public static IApplicationBuilder UseAppSecurityHeaders(this IApplicationBuilder app) => app.UseSecurityHeaders();
+
+    private static HeaderPolicyCollection Policy(IHostEnvironment environment, bool apiReference, string? formActionOrigin)
     {
         var policy = new HeaderPolicyCollection()
             .AddContentTypeOptionsNoSniff()
@@ -51,7 +61,12 @@ internal static class SecurityHeaders
                 b.AddConnectSrc().Self();
                 b.AddObjectSrc().None();
                 b.AddBaseUri().Self();
-                b.AddFormAction().Self();
+                var forms = b.AddFormAction().Self();
+                if (formActionOrigin is not null)
+                {
+                    forms.From(formActionOrigin);
+                }
+
                 b.AddFrameAncestors().None();
             })
             .AddPermissionsPolicy(b =>

@@ -52,6 +52,7 @@ internal static partial class ServerHost
             ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
         services.AddAppData(settings.Database);
         services.AddAppProblemDetails();
+        services.AddAppSecurityHeaders(builder.Environment);
         services.AddAppRateLimiting(builder.Configuration);
         services.AddAppIdentity(settings, identity, builder.Environment);
         services.AddAppHealth();
@@ -114,7 +115,7 @@ internal static partial class ServerHost
     {
         app.UseForwardedHeaders();
         app.UseAppProblemDetails();
-        app.UseAppSecurityHeaders(app.Environment);
+        app.UseAppSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             // Probes from a load balancer speak plain HTTP to /health; everything else moves to HTTPS.

@@ -28,6 +28,9 @@ internal static class IdentityComposition
             {
                 o.RootDirectory = "/Identity/Pages";
                 o.Conventions.AllowAnonymousToFolder("/Account");
+
+                // The OAuth endpoints' pages (consent, sign-out) are reached signed out too; each decides what a session needs.
+                o.Conventions.AllowAnonymousToFolder("/Connect");
             })
             // The host's application name is not always this assembly (tests, tools): name it as the pages' home.
             .AddApplicationPart(typeof(IdentityComposition).Assembly);
@@ -61,6 +64,8 @@ internal static class IdentityComposition
         services.AddSingleton<AccessTokenMinter>();
         services.AddSingleton<GrantStanding>();
         services.AddScoped<AccountRevocation>();
+        services.AddScoped<Consents>();
+        services.AddScoped<ConnectedApps>();
         services.AddSingleton(sp => new TokenEncryptionKey(server.EncryptionKey
             ?? DevelopmentKeys.LoadOrCreateEncryptionKey(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
         services.AddIdentityStore(server.Database);

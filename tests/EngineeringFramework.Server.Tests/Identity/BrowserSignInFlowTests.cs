@@ -11,7 +11,8 @@ namespace EngineeringFramework.Server.Tests.Identity;
 
 /// <summary>
 /// The whole embedded sign-in, over HTTP only: register a public client (RFC 7591), sign up, confirm from the
-/// outbox, sign in, authorization code + PKCE S256, token exchange, then the API with the token.
+/// outbox, sign in, approve the client on the consent page, authorization code + PKCE S256, token exchange, then the
+/// API with the token.
 /// </summary>
 public sealed class BrowserSignInFlowTests
 {
@@ -52,7 +53,10 @@ public sealed class BrowserSignInFlowTests
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal(returnUrl, signedIn.Headers.Location!.OriginalString);
 
-        using var toClient = await browser.GetAsync(returnUrl);
+        // Signed in now, but no code yet: the person is asked first.
+        using var consent = await browser.GetAsync(returnUrl);
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        using var toClient = await OAuthClient.DecideAsync(browser, await consent.Content.ReadAsStringAsync(Cancel), "approve");
         Assert.Equal(HttpStatusCode.Redirect, toClient.StatusCode);
         var callback = toClient.Headers.Location!;
         Assert.StartsWith(RedirectUri, callback.AbsoluteUri, StringComparison.Ordinal);

@@ -57,10 +57,14 @@ internal static class EmbeddedAuthority
                     aspNetCore.DisableTransportSecurityRequirement();
                 }
 
+                o.AddEventHandler(Registration.MetadataDocumentClients.Descriptor);
                 o.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(b => b.UseInlineHandler(context =>
                 {
                     // Dynamic client registration is ours (RFC 7591); public clients authenticate with PKCE only.
                     context.Metadata["registration_endpoint"] = audiences.Issuer.TrimEnd('/') + "/" + RegisterPath;
+
+                    // The MCP specification's preferred client identity: an https client_id naming its own metadata document.
+                    context.Metadata["client_id_metadata_document_supported"] = true;
                     if (!context.TokenEndpointAuthenticationMethods.Contains(ClientAuthenticationMethods.None))
                     {
                         context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
@@ -84,6 +88,19 @@ internal static class EmbeddedAuthority
             options.CodeChallengeMethods.Clear();
             options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
         });
+        services.AddScoped<Registration.MetadataDocumentClients>();
+        services.AddHttpClient<Registration.MetadataDocumentFetcher>(Registration.MetadataDocumentFetcher.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Development may serve a document from the developer's own machine; nowhere else may a stranger's URL reach in.
+                ConnectCallback = Registration.PublicAddresses.ConnectAsync(allowLoopback: environment.IsDevelopment()),
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                UseProxy = false,
+                ConnectTimeout = Registration.MetadataDocumentFetcher.Timeout,
+            });
+        services.AddSingleton<Registration.UnusedClientSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Registration.UnusedClientSweeper>());
         return services;
     }
 }

@@ -15,7 +15,8 @@ internal static class ExternalAuthority
 
     private static readonly string[] EmbeddedPaths =
     [
-        "/connect/authorize", "/connect/token", "/connect/endsession", "/connect/register",
+        // /connect/authorize and /connect/endsession are pages in both modes; they answer 404 themselves here.
+        "/connect/token", "/connect/register",
         "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/.well-known/jwks",
     ];
 

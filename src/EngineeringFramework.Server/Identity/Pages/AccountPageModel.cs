@@ -15,6 +15,9 @@ public abstract class AccountPageModel : PageModel
 
     private protected bool IsExternal => Service<IdentitySettings>().IsExternal;
 
+    /// <summary>For pages whose form may lead on to an OAuth client: see <see cref="Authority.AuthorizationReturn"/>.</summary>
+    private protected Task AllowClientRedirectAsync(string? returnUrl) => Authority.AuthorizationReturn.AllowClientRedirectAsync(HttpContext, returnUrl);
+
     /// <summary>Only same-site paths: an absolute or protocol-relative return URL would be an open redirect.</summary>
     protected string SafeReturnUrl(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }

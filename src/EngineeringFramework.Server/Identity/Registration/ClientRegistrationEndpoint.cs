@@ -6,21 +6,21 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace EngineeringFramework.Server.Identity.Registration;
 
 /// <summary>
-/// RFC 7591 dynamic client registration, for public clients only (MCP clients register themselves this way).
-/// A registered client gets no secret and no power of its own: it can only send a user through the authorization
-/// code flow with PKCE to one of the redirect URIs checked here, and the user must sign in. The endpoint is
-/// anonymous by nature and therefore covered by the global rate limit like every other request.
+/// RFC 7591 dynamic client registration, for public clients only (MCP clients register themselves this way; those that
+/// support it use a Client ID Metadata Document instead, see <see cref="MetadataDocumentClients"/>). A registered client
+/// gets no secret and no power of its own: it can only send a person through the authorization code flow with PKCE to
+/// one of the redirect URIs checked here, and the person must sign in and approve it on the consent page. The endpoint
+/// is anonymous by nature: it is rate-limited per client address (<see cref="Hosting.RateLimiting.ClientRegistrationPolicy"/>),
+/// and a registration nobody ever approves is deleted after a day (<see cref="UnusedClientSweeper"/>).
 /// </summary>
 internal static partial class ClientRegistrationEndpoint
 {
-    private const int MaxRedirectUris = 10;
-    private const int MaxNameLength = 200;
-
     public static IEndpointRouteBuilder MapClientRegistration(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/" + Authority.EmbeddedAuthority.RegisterPath, RegisterAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
+            .RequireRateLimiting(Hosting.RateLimiting.ClientRegistrationPolicy)
             .WithName("RegisterClient")
             .WithSummary("Registers a public OAuth client (RFC 7591).");
         return endpoints;
@@ -47,80 +47,22 @@ internal static partial class ClientRegistrationEndpoint
             return Error("invalid_client_metadata", "The body is not a JSON client metadata document.");
         }
 
-        if (metadata.RedirectUris is not { Count: > 0 and <= MaxRedirectUris } redirects)
+        if (metadata.Problem() is var (code, description))
         {
-            return Error("invalid_redirect_uri", $"redirect_uris must list 1 to {MaxRedirectUris} URIs.");
+            return Error(code, description);
         }
 
-        if (redirects.Any(r => !RedirectUriPolicy.IsAllowed(r)))
-        {
-            return Error("invalid_redirect_uri", "Every redirect URI must be https, or http on a loopback address (127.0.0.1, [::1], localhost), without a fragment.");
-        }
-
-        if (metadata.PostLogoutRedirectUris is { } logouts && (logouts.Count > MaxRedirectUris || logouts.Any(r => !RedirectUriPolicy.IsAllowed(r))))
-        {
-            return Error("invalid_client_metadata", "post_logout_redirect_uris follow the same rules as redirect_uris.");
-        }
-
-        if (metadata.TokenEndpointAuthMethod is { } method && method != ClientAuthenticationMethods.None)
-        {
-            return Error("invalid_client_metadata", "Only public clients may register: token_endpoint_auth_method must be \"none\".");
-        }
-
-        if (metadata.GrantTypes?.Except([GrantTypes.AuthorizationCode, GrantTypes.RefreshToken]).Any() == true)
-        {
-            return Error("invalid_client_metadata", "grant_types may contain only authorization_code and refresh_token.");
-        }
-
-        if (metadata.ResponseTypes?.Except([ResponseTypes.Code]).Any() == true)
-        {
-            return Error("invalid_client_metadata", "response_types may contain only code.");
-        }
-
-        if (metadata.ClientName is { Length: > MaxNameLength })
-        {
-            return Error("invalid_client_metadata", $"client_name is longer than {MaxNameLength} characters.");
-        }
-
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            ClientType = ClientTypes.Public,
-            ApplicationType = redirects.All(r => new Uri(r).Scheme == Uri.UriSchemeHttps) ? ApplicationTypes.Web : ApplicationTypes.Native,
-            DisplayName = metadata.ClientName,
-            Permissions =
-            {
-                Permissions.Endpoints.Authorization,
-                Permissions.Endpoints.Token,
-                Permissions.Endpoints.EndSession,
-                Permissions.GrantTypes.AuthorizationCode,
-                Permissions.GrantTypes.RefreshToken,
-                Permissions.ResponseTypes.Code,
-                Permissions.Prefixes.Scope + Scopes.Email,
-                Permissions.Prefixes.Scope + Scopes.Profile,
-                Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-                Permissions.Prefixes.Resource + audiences.Api,
-                Permissions.Prefixes.Resource + audiences.Mcp,
-            },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        };
-        foreach (var redirect in redirects)
-        {
-            descriptor.RedirectUris.Add(new Uri(redirect));
-        }
-
-        foreach (var logout in metadata.PostLogoutRedirectUris ?? [])
-        {
-            descriptor.PostLogoutRedirectUris.Add(new Uri(logout));
-        }
-
+        var now = time.GetUtcNow();
+        var descriptor = PublicClients.Describe(
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), metadata, audiences, PublicClients.DynamicRegistration, now);
+        var redirects = metadata.RedirectUris!;
         await applications.CreateAsync(descriptor, cancellationToken);
-        LogRegistered(loggers.CreateLogger(typeof(ClientRegistrationEndpoint)), descriptor.ClientId, redirects.Count);
+        LogRegistered(loggers.CreateLogger(typeof(ClientRegistrationEndpoint)), descriptor.ClientId!, redirects.Count);
 
         return Results.Json(
             new RegisteredClient(
-                descriptor.ClientId,
-                time.GetUtcNow().ToUnixTimeSeconds(),
+                descriptor.ClientId!,
+                now.ToUnixTimeSeconds(),
                 metadata.ClientName,
                 redirects,
                 metadata.PostLogoutRedirectUris,
@@ -135,14 +77,6 @@ internal static partial class ClientRegistrationEndpoint
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered public client {ClientId} with {RedirectCount} redirect URI(s)")]
     private static partial void LogRegistered(ILogger logger, string clientId, int redirectCount);
-
-    internal sealed record ClientMetadata(
-        [property: JsonPropertyName("redirect_uris")] List<string>? RedirectUris,
-        [property: JsonPropertyName("post_logout_redirect_uris")] List<string>? PostLogoutRedirectUris,
-        [property: JsonPropertyName("client_name")] string? ClientName,
-        [property: JsonPropertyName("token_endpoint_auth_method")] string? TokenEndpointAuthMethod,
-        [property: JsonPropertyName("grant_types")] List<string>? GrantTypes,
-        [property: JsonPropertyName("response_types")] List<string>? ResponseTypes);
 
     internal sealed record RegisteredClient(
         [property: JsonPropertyName("client_id")] string ClientId,

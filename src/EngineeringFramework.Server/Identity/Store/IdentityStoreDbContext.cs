@@ -17,6 +17,11 @@ internal abstract class IdentityStoreDbContext(DbContextOptions options) : Ident
     {
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
+
+        // A Client ID Metadata Document client's id is its URL, far longer than OpenIddict's default of 100 characters.
+        builder.Entity<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>()
+            .Property(a => a.ClientId)
+            .HasMaxLength(Registration.MetadataDocumentUrl.MaxLength);
     }
 }
 

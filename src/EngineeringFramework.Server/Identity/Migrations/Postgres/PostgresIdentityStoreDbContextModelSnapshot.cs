@@ -229,8 +229,8 @@ namespace EngineeringFramework.Server.Identity.Migrations.Postgres
                         .HasColumnType("character varying(50)");
 
                     b.Property<string>("ClientId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("ClientSecret")
                         .HasColumnType("text");

@@ -220,7 +220,7 @@ namespace EngineeringFramework.Server.Identity.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClientId")
-                        .HasMaxLength(100)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClientSecret")

@@ -13,7 +13,7 @@ public sealed class SignInModel : AccountPageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public IActionResult OnGet()
+    public async Task<IActionResult> OnGetAsync()
     {
         if (IsExternal)
         {
@@ -21,6 +21,7 @@ public sealed class SignInModel : AccountPageModel
             return Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(ReturnUrl) }, External.ExternalAuthority.Scheme);
         }
 
+        await AllowClientRedirectAsync(ReturnUrl);
         return Page();
     }
 
@@ -31,6 +32,7 @@ public sealed class SignInModel : AccountPageModel
             return NotFound();
         }
 
+        await AllowClientRedirectAsync(ReturnUrl);
         if (!ModelState.IsValid)
         {
             return Page();

@@ -16,7 +16,16 @@ public sealed class SignInTwoFactorModel : AccountPageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public IActionResult OnGet() => IsExternal ? NotFound() : Page();
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (IsExternal)
+        {
+            return NotFound();
+        }
+
+        await AllowClientRedirectAsync(ReturnUrl);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -25,6 +34,7 @@ public sealed class SignInTwoFactorModel : AccountPageModel
             return NotFound();
         }
 
+        await AllowClientRedirectAsync(ReturnUrl);
         if (!ModelState.IsValid)
         {
             return Page();
