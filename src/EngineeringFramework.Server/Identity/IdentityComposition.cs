@@ -10,6 +10,7 @@ using EngineeringFramework.Server.Identity.Tokens;
 using EngineeringFramework.Server.Identity.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EngineeringFramework.Server.Identity;
 
@@ -62,7 +63,8 @@ internal static class IdentityComposition
             identity.SigningKeyPem ?? DevelopmentSigningKey.LoadOrCreate(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentSigningKey))),
             identity.PreviousSigningKeyPem));
         services.AddSingleton<AccessTokenMinter>();
-        services.AddSingleton<GrantStanding>();
+        // Try: a test may put its own in first (with a fake clock) to show the window another instance sees.
+        services.TryAddSingleton<GrantStanding>();
         services.AddScoped<AccountRevocation>();
         services.AddScoped<Consents>();
         services.AddScoped<ConnectedApps>();

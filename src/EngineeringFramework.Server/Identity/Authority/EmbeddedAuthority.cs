@@ -24,7 +24,11 @@ internal static class EmbeddedAuthority
     public static IServiceCollection AddEmbeddedAuthority(this IServiceCollection services, Audiences audiences, IHostEnvironment environment)
     {
         services.AddOpenIddict()
-            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityStoreDbContext>())
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<IdentityStoreDbContext>();
+                o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, Registration.LoopbackRedirectUris>();
+            })
             .AddServer(o =>
             {
                 o.SetIssuer(new Uri(audiences.Issuer));

@@ -60,6 +60,32 @@ internal sealed record ClientMetadata(
             return ("invalid_client_metadata", $"client_name is longer than {MaxNameLength} characters.");
         }
 
+        // The consent page shows the name to a person deciding whom to trust: no control or formatting characters (a
+        // right-to-left override can make "edoC edualC" read as something else), no unpaired surrogates.
+        if (ClientName is { } name && !IsPlainText(name))
+        {
+            return ("invalid_client_metadata", "client_name may not contain control or formatting characters.");
+        }
+
         return null;
+    }
+
+    private static bool IsPlainText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(text[i]) || char.IsControl(text[i]) || char.GetUnicodeCategory(text[i]) == System.Globalization.UnicodeCategory.Format)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -7,12 +7,15 @@ namespace EngineeringFramework.Server.Identity.Registration;
 /// anyone within <see cref="Unused"/>: anyone can register a client, so unused registrations must not pile up, and a
 /// client nobody connected has nothing to lose (it registers again, or its metadata document is read again). A client
 /// with any authorization, even a revoked one, is kept: its history belongs to the people who used it. Runs in every
-/// instance; two instances deleting the same row is harmless.
+/// instance; two instances deleting the same row is harmless. The same round prunes what OpenIddict no longer needs:
+/// tokens and authorizations that expired, were redeemed or revoked more than <see cref="PruneAfter"/> ago (every
+/// refresh writes new token rows, so without this the table only grows).
 /// </summary>
 internal sealed partial class UnusedClientSweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<UnusedClientSweeper> logger) : BackgroundService
 {
     public static readonly TimeSpan Unused = TimeSpan.FromDays(1);
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan PruneAfter = TimeSpan.FromDays(14);
 
     private const int PageSize = 200;
 
@@ -28,6 +31,8 @@ internal sealed partial class UnusedClientSweeper(IServiceScopeFactory scopes, T
                 {
                     LogDeleted(logger, deleted);
                 }
+
+                await PruneAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -87,6 +92,14 @@ internal sealed partial class UnusedClientSweeper(IServiceScopeFactory scopes, T
         }
 
         return deleted;
+    }
+
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var threshold = time.GetUtcNow() - PruneAfter;
+        await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} OAuth client registration(s) nobody ever approved")]
