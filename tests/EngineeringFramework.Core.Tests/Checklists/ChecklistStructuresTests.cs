@@ -78,9 +78,18 @@ public sealed class ChecklistStructuresTests
             var template = await db.ChecklistItems.BypassTenantFilter().AsNoTracking().FirstAsync(i => i.ProjectId == project, Cancel);
             var item = new ChecklistItem
             {
-                OrganizationId = template.OrganizationId, ProjectId = project, ItemSlug = "aaa-first", Name = "Added later",
-                CategorySlug = template.CategorySlug, CategoryName = template.CategoryName, CategoryOrder = -1,
-                SubcategorySlug = "new", SubcategoryName = "New", SubcategoryOrder = 0, Order = 0, UpdatedAt = DateTime.UtcNow,
+                OrganizationId = template.OrganizationId,
+                ProjectId = project,
+                ItemSlug = "aaa-first",
+                Name = "Added later",
+                CategorySlug = template.CategorySlug,
+                CategoryName = template.CategoryName,
+                CategoryOrder = -1,
+                SubcategorySlug = "new",
+                SubcategoryName = "New",
+                SubcategoryOrder = 0,
+                Order = 0,
+                UpdatedAt = DateTime.UtcNow,
             };
             db.ChecklistItems.Add(item);
             await db.SaveChangesAsync(Cancel);
