@@ -147,6 +147,22 @@ public sealed class RevocationTests
     }
 
     [Fact]
+    public async Task The_mcp_surface_refuses_an_access_token_of_a_revoked_grant_too()
+    {
+        await using var app = await TestApp.StartAsync(configure: AudienceProbeEndpoints.AddTo, listenOnPublicUrl: true);
+        var (client, browser, tokens) = await ConnectAsync(app, "agent-owner@example.test", mcp: true);
+        browser.Dispose();
+
+        await WithAccountAsync(app, "agent-owner@example.test", async (users, user) =>
+            Assert.True((await users.ChangePasswordAsync(user, Accounts.Password, "a brand new passphrase 42")).Succeeded));
+
+        using var probe = await client.CallAsync(AudienceProbeEndpoints.McpProbe, tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
+        using var refreshed = await client.RefreshAsync(tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.BadRequest, refreshed.StatusCode);
+    }
+
+    [Fact]
     public async Task Another_instance_refuses_a_revoked_grants_access_token_within_the_recheck_window()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -180,14 +196,14 @@ public sealed class RevocationTests
     }
 
     /// <summary>A person signed in, with a client they approved for the REST API holding an access and a refresh token.</summary>
-    internal static async Task<(OAuthClient Client, BrowserSession Browser, OAuthClient.Tokens Tokens)> ConnectAsync(TestApp app, string email)
+    internal static async Task<(OAuthClient Client, BrowserSession Browser, OAuthClient.Tokens Tokens)> ConnectAsync(TestApp app, string email, bool mcp = false)
     {
         var audiences = app.App.Services.GetRequiredService<Audiences>();
         var client = await OAuthClient.RegisterAsync(app);
         var browser = await ConsentTests.SignedInAsync(app, email);
-        var code = await client.AuthorizeAndApproveAsync(browser, audiences.Api);
+        var code = await client.AuthorizeAndApproveAsync(browser, mcp ? audiences.Mcp : audiences.Api);
         var tokens = await client.RedeemForTokensAsync(code);
-        using var me = await client.CallAsync("/api/v1/me", tokens.AccessToken);
+        using var me = await client.CallAsync(mcp ? AudienceProbeEndpoints.McpProbe : "/api/v1/me", tokens.AccessToken);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.NotNull(tokens.RefreshToken);
         return (client, browser, tokens);
