@@ -18,7 +18,8 @@ internal sealed class Consents(IOpenIddictAuthorizationManager authorizations, T
     /// <summary>The id of a valid approval by <paramref name="subject"/> covering the resource and every scope asked for, or null.</summary>
     public async Task<string?> FindAsync(string subject, string applicationId, string resource, ImmutableArray<string> scopes, CancellationToken cancellationToken)
     {
-        await foreach (var authorization in authorizations.FindAsync(subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, cancellationToken))
+        var candidates = await authorizations.FindAsync(subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, cancellationToken).ToListAsync(cancellationToken);
+        foreach (var authorization in candidates)
         {
             if (ResourceOf(await authorizations.GetPropertiesAsync(authorization, cancellationToken)) == resource)
             {

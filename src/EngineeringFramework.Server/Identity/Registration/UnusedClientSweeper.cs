@@ -53,10 +53,10 @@ internal sealed partial class UnusedClientSweeper(IServiceScopeFactory scopes, T
         var doomed = new List<object>();
         for (var offset = 0; ; offset += PageSize)
         {
-            var page = 0;
-            await foreach (var application in applications.ListAsync(PageSize, offset, cancellationToken))
+            // A page is read to the end before anything else is asked: PostgreSQL runs one command per connection at a time.
+            var page = await applications.ListAsync(PageSize, offset, cancellationToken).ToListAsync(cancellationToken);
+            foreach (var application in page)
             {
-                page++;
                 var properties = await applications.GetPropertiesAsync(application, cancellationToken);
                 if (PublicClients.Text(properties, PublicClients.SourceProperty) is null
                     || PublicClients.UnixSeconds(properties, PublicClients.RegisteredAtProperty) is not { } registered || registered > cutoff)
@@ -71,7 +71,7 @@ internal sealed partial class UnusedClientSweeper(IServiceScopeFactory scopes, T
                 }
             }
 
-            if (page < PageSize)
+            if (page.Count < PageSize)
             {
                 break;
             }
