@@ -156,6 +156,20 @@ public sealed class ConsentTests
     }
 
     [Fact]
+    public async Task Form_post_response_mode_is_refused_since_codes_travel_in_the_query_only()
+    {
+        await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
+        var audiences = app.App.Services.GetRequiredService<Audiences>();
+        var client = await OAuthClient.RegisterAsync(app);
+        using var browser = await SignedInAsync(app, "formpost@example.test");
+
+        using var response = await browser.GetAsync(client.AuthorizePath([audiences.Api]) + "&response_mode=form_post");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("code=", response.Headers.Location?.Query ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_resources_at_the_token_endpoint_answer_invalid_target()
     {
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);

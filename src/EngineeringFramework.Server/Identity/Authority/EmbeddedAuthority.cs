@@ -91,6 +91,11 @@ internal static class EmbeddedAuthority
             // "plain" PKCE would let an intercepted code be redeemed by anyone who saw the request: S256 only.
             options.CodeChallengeMethods.Clear();
             options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+
+            // Codes travel in the redirect's query (OAuth 2.1). form_post would need an auto-submitting page, which our
+            // Content-Security-Policy (no inline script) rightly refuses to run, and fragment belongs to implicit flows.
+            options.ResponseModes.Clear();
+            options.ResponseModes.Add(ResponseModes.Query);
         });
         services.AddScoped<Registration.MetadataDocumentClients>();
         services.AddHttpClient<Registration.MetadataDocumentFetcher>(Registration.MetadataDocumentFetcher.HttpClientName)
