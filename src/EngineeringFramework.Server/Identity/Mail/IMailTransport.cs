@@ -1,10 +1,13 @@
+using EngineeringFramework.Core.Mail;
+
 namespace EngineeringFramework.Server.Identity.Mail;
 
-/// <summary>A message about an account: who it goes to, what it says, and the one link it carries (if any).</summary>
-internal sealed record AccountMail(string To, string Subject, string Body, Uri? Link);
-
-/// <summary>Sends account mail (confirmation, password reset). Implementations never log the link outside Development.</summary>
-internal interface IAccountMailSender
+/// <summary>
+/// How a message physically leaves: SMTP when configured, else the development outbox folder. Only the delivery
+/// worker (<see cref="MailDispatcher"/>) calls it; requests queue mail through <see cref="IMailSender"/> instead, so
+/// none of them waits on a mail server. Implementations never log the recipient, nor the link outside Development.
+/// </summary>
+internal interface IMailTransport
 {
-    Task SendAsync(AccountMail mail, CancellationToken cancellationToken);
+    Task SendAsync(MailMessage message, CancellationToken cancellationToken);
 }
