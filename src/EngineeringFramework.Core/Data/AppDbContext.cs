@@ -5,6 +5,7 @@ using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.GitHubSync;
+using EngineeringFramework.Core.Mail;
 using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Projects;
@@ -64,6 +65,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<GitHubSyncJob> GitHubSyncJobs => Set<GitHubSyncJob>();
 
     public DbSet<GitHubWebhookDelivery> GitHubWebhookDeliveries => Set<GitHubWebhookDelivery>();
+
+    /// <summary>Outgoing mail (not organization-owned: no tenant filter applies, see <see cref="Mail.QueuedMail"/>).</summary>
+    public DbSet<QueuedMail> QueuedMail => Set<QueuedMail>();
 
     /// <summary>
     /// Read by the tenant query filter on every query. <see cref="Guid.Empty"/> when no tenant is set:

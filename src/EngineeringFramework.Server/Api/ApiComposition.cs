@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Departments;
-using EngineeringFramework.Core.Mail;
 using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Projects;
@@ -42,7 +41,6 @@ internal static class ApiComposition
         services.AddProjects();
         services.AddChecklists();
         services.AddActivity();
-        services.AddSingleton<IMailSender, ProductMailSender>();
         services.AddMembers(settings.PublicUrl);
         services.AddRoleTemplates();
         services.AddMcpAccess();

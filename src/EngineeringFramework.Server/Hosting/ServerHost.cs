@@ -4,6 +4,7 @@ using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Server.Api;
 using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Identity.Mail;
 using EngineeringFramework.Server.Mcp;
 using EngineeringFramework.Server.Ui;
 using EngineeringFramework.Server.Webhooks;
@@ -27,10 +28,11 @@ internal static partial class ServerHost
 
         var (settings, errors) = ServerSettings.Read(builder.Configuration, builder.Environment);
         var (identity, identityErrors) = IdentitySettings.Read(builder.Configuration, builder.Environment);
-        if (settings is null || identity is null)
+        var (mail, mailErrors) = MailSettings.Read(builder.Configuration);
+        if (settings is null || identity is null || mail is null)
         {
             error.WriteLine($"Engineering Framework cannot start ({builder.Environment.EnvironmentName}): configuration is invalid.");
-            foreach (var problem in errors.Concat(identityErrors))
+            foreach (var problem in errors.Concat(identityErrors).Concat(mailErrors))
             {
                 error.WriteLine($"  - {problem}");
             }
@@ -55,6 +57,7 @@ internal static partial class ServerHost
         services.AddAppSecurityHeaders(builder.Environment);
         services.AddAppRateLimiting(builder.Configuration);
         services.AddAppIdentity(settings, identity, builder.Environment);
+        services.AddAppMail(identity.Smtp, mail);
         services.AddAppHealth();
         services.AddAppApi(settings);
         services.AddAppMcp();

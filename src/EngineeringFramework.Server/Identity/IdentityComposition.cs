@@ -3,7 +3,6 @@ using EngineeringFramework.Server.Identity.Accounts;
 using EngineeringFramework.Server.Identity.Authority;
 using EngineeringFramework.Server.Identity.External;
 using EngineeringFramework.Server.Identity.Grants;
-using EngineeringFramework.Server.Identity.Mail;
 using EngineeringFramework.Server.Identity.Registration;
 using EngineeringFramework.Server.Identity.Store;
 using EngineeringFramework.Server.Identity.Tokens;
@@ -40,17 +39,6 @@ internal static class IdentityComposition
             o.Cookie.Name = "__ef_antiforgery";
             o.Cookie.SecurePolicy = environment.IsDevelopment() ? Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest : Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
         });
-
-        // Mail is needed in both modes: account mail (embedded) and product mail such as invitations (always).
-        if (identity.Smtp is { } smtp)
-        {
-            services.AddSingleton(smtp);
-            services.AddSingleton<IAccountMailSender, SmtpMailSender>();
-        }
-        else
-        {
-            services.AddSingleton<IAccountMailSender, OutboxMailSender>();
-        }
 
         if (identity.IsExternal)
         {

@@ -12,9 +12,9 @@ namespace EngineeringFramework.Server.Tests.Api;
 public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
 {
     /// <summary>The token from the invitation mail sent to <paramref name="email"/> (the last link segment).</summary>
-    private string InvitationToken(string email)
+    private async Task<string> InvitationTokenAsync(string email)
     {
-        var mail = Outbox.Messages(server.App.DataDirectory).Last(m => m.Contains(email, StringComparison.OrdinalIgnoreCase));
+        var mail = (await Outbox.MessagesAsync(server.App)).Last(m => m.Contains(email, StringComparison.OrdinalIgnoreCase));
         var link = System.Text.RegularExpressions.Regex.Match(mail, @"https?://\S+/invitations/(\S+)");
         Assert.True(link.Success, mail);
         return link.Groups[1].Value;
@@ -27,7 +27,7 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
         var invited = await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "inv-newcomer@example.com" }, Cancel);
         var pending = await admin.Client.GetFromJsonAsync<JsonElement>($"{OrgPath(admin.OrgId)}/invitations", Cancel);
         var newcomer = server.App.ApiClientFor("inv-newcomer");
-        var token = InvitationToken("inv-newcomer@example.com");
+        var token = await InvitationTokenAsync("inv-newcomer@example.com");
 
         var accepted = await newcomer.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
         var again = await newcomer.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
@@ -50,7 +50,7 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
         var admin = await server.App.OnboardAsync("rev-admin", "Rev org");
         var invited = await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "rev-newcomer@example.com" }, Cancel);
         var invitationId = (await invited.ReadJsonAsync()).GetProperty("id").GetGuid();
-        var token = InvitationToken("rev-newcomer@example.com");
+        var token = await InvitationTokenAsync("rev-newcomer@example.com");
         var newcomer = server.App.ApiClientFor("rev-newcomer");
 
         var revoked = await admin.Client.DeleteAsync($"{OrgPath(admin.OrgId)}/invitations/{invitationId}", Cancel);

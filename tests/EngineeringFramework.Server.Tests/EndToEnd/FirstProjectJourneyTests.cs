@@ -49,7 +49,7 @@ public sealed partial class FirstProjectJourneyTests
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Check your email");
         await chromium.ScreenshotAsync("check-email");
 
-        await page.GotoAsync(Outbox.LinkTo(app.DataDirectory, "/Account/ConfirmEmail"));
+        await page.GotoAsync(await Outbox.LinkToAsync(app, "/Account/ConfirmEmail"));
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your address is confirmed");
         await chromium.ScreenshotAsync("email-confirmed");
         await page.GetByRole(AriaRole.Status).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();

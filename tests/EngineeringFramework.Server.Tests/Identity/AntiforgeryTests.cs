@@ -13,7 +13,7 @@ public sealed class AntiforgeryTests
     {
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
         using var browser = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, "csrf-target@example.test");
+        await Accounts.SignUpAndConfirmAsync(browser, app, "csrf-target@example.test");
 
         // The browser has the page (and its antiforgery cookie); the post carries the right password but no token,
         // as a form on another site would.

@@ -27,7 +27,7 @@ public sealed class BrowserSignInFlowTests
         var audiences = app.App.Services.GetRequiredService<Audiences>();
         using var browser = new BrowserSession(app.BaseAddress);
         var clientId = await RegisterClientAsync(app);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, "ada@example.test");
+        await Accounts.SignUpAndConfirmAsync(browser, app, "ada@example.test");
 
         var pkce = Pkce.Create();
         var authorize = "/connect/authorize" + QueryString.Create(new Dictionary<string, string?>

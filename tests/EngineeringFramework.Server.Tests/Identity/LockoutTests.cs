@@ -12,7 +12,7 @@ public sealed class LockoutTests
     {
         await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?> { ["Identity:MaxFailedAccessAttempts"] = "3" }, listenOnPublicUrl: true);
         using var browser = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, "mallory-target@example.test");
+        await Accounts.SignUpAndConfirmAsync(browser, app, "mallory-target@example.test");
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -35,7 +35,7 @@ public sealed class LockoutTests
     {
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
         using var browser = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, "bob@example.test");
+        await Accounts.SignUpAndConfirmAsync(browser, app, "bob@example.test");
 
         using var signedIn = await Accounts.SignInAsync(browser, "bob@example.test", Accounts.Password);
 

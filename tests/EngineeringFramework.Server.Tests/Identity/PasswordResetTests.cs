@@ -13,8 +13,8 @@ public sealed class PasswordResetTests
     {
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
         using var owner = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(owner, app.DataDirectory, "grace@example.test");
-        var mailBefore = Outbox.Messages(app.DataDirectory).Count;
+        await Accounts.SignUpAndConfirmAsync(owner, app, "grace@example.test");
+        var mailBefore = (await Outbox.MessagesAsync(app)).Count;
 
         using var first = new BrowserSession(app.BaseAddress);
         using var second = new BrowserSession(app.BaseAddress);
@@ -28,7 +28,7 @@ public sealed class PasswordResetTests
         Assert.Equal(existing.Headers.Contains("Set-Cookie"), unknown.Headers.Contains("Set-Cookie"));
         Assert.Equal(existing.Headers.Location, unknown.Headers.Location);
 
-        var mail = Outbox.Messages(app.DataDirectory);
+        var mail = await Outbox.MessagesAsync(app);
         Assert.Equal(mailBefore + 1, mail.Count);
         Assert.Contains("To: grace@example.test", mail[^1], StringComparison.Ordinal);
         Assert.DoesNotContain(mail, m => m.Contains("nobody@example.test", StringComparison.Ordinal));
@@ -39,9 +39,9 @@ public sealed class PasswordResetTests
     {
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
         using var browser = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, "lin@example.test");
+        await Accounts.SignUpAndConfirmAsync(browser, app, "lin@example.test");
         using var requested = await browser.SubmitAsync("/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = "lin@example.test" });
-        var link = Outbox.LinkTo(app.DataDirectory, "/Account/ResetPassword");
+        var link = await Outbox.LinkToAsync(app, "/Account/ResetPassword");
 
         using var reset = await browser.SubmitAsync(link, new Dictionary<string, string> { ["Password"] = "a brand new passphrase" }, postPath: "/Account/ResetPassword" + new Uri(app.BaseAddress, link).Query);
         using var reused = await browser.SubmitAsync(link, new Dictionary<string, string> { ["Password"] = "an attacker's passphrase" }, postPath: "/Account/ResetPassword" + new Uri(app.BaseAddress, link).Query);

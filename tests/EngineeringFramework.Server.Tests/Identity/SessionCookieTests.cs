@@ -15,7 +15,7 @@ public sealed class SessionCookieTests
     {
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
         using var browser = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, "dev-cookie@example.test");
+        await Accounts.SignUpAndConfirmAsync(browser, app, "dev-cookie@example.test");
 
         using var signedIn = await Accounts.SignInAsync(browser, "dev-cookie@example.test", Accounts.Password);
 
@@ -61,7 +61,7 @@ public sealed class SessionCookieTests
             Assert.Equal(HttpStatusCode.OK, signUp.StatusCode);
         }
 
-        using (var confirm = await browser.GetAsync(Outbox.LinkTo(app.DataDirectory, "/Account/ConfirmEmail")))
+        using (var confirm = await browser.GetAsync(await Outbox.LinkToAsync(app, "/Account/ConfirmEmail")))
         {
             Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         }

@@ -22,7 +22,7 @@ public sealed partial class TwoFactorSignInTests
         await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
         var clock = app.App.Services.GetRequiredService<TimeProvider>();
         using var browser = new BrowserSession(app.BaseAddress);
-        await Accounts.SignUpAndConfirmAsync(browser, app.DataDirectory, Email);
+        await Accounts.SignUpAndConfirmAsync(browser, app, Email);
         using (var signedIn = await Accounts.SignInAsync(browser, Email, Accounts.Password))
         {
             Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);

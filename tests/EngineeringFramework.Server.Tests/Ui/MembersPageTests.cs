@@ -20,7 +20,7 @@ public sealed partial class MembersPageTests
         var members = await admin.GetAsync(Page.LocalPath(invited.Headers.Location)!);
         Assert.Contains("<th scope=\"row\">friend@example.test</th>", members.Html, StringComparison.Ordinal);
 
-        var mail = Outbox.Messages(app.DataDirectory).Single(m => m.Contains("To: friend@example.test", StringComparison.Ordinal));
+        var mail = (await Outbox.MessagesAsync(app)).Single(m => m.Contains("To: friend@example.test", StringComparison.Ordinal));
         var link = new Uri(InvitationLink().Match(mail).Value).PathAndQuery;
         using var friend = await UiBrowser.SignUpAsync(app, "friend@example.test");
         Assert.Equal("/onboarding", (await friend.GetAsync("/")).Location);

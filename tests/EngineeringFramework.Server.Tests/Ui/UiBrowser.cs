@@ -28,7 +28,7 @@ internal sealed partial class UiBrowser : IDisposable
             ["Input.ConfirmPassword"] = Accounts.Password,
         });
         Assert.Equal(HttpStatusCode.OK, signUp.StatusCode);
-        using var confirm = await session.GetAsync(ConfirmationLink(app.DataDirectory, email));
+        using var confirm = await session.GetAsync(await ConfirmationLinkAsync(app, email));
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         using var signedIn = await Accounts.SignInAsync(session, email, Accounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
@@ -45,9 +45,9 @@ internal sealed partial class UiBrowser : IDisposable
     }
 
     /// <summary>The confirmation link mailed to <paramref name="email"/> (several people sign up in one outbox).</summary>
-    private static string ConfirmationLink(string dataDirectory, string email)
+    private static async Task<string> ConfirmationLinkAsync(TestApp app, string email)
     {
-        var message = Outbox.Messages(dataDirectory)
+        var message = (await Outbox.MessagesAsync(app))
             .Single(m => m.Contains("To: " + email, StringComparison.OrdinalIgnoreCase) && m.Contains("/Account/ConfirmEmail", StringComparison.Ordinal));
         return new Uri(ConfirmLink().Match(message).Value).PathAndQuery;
     }

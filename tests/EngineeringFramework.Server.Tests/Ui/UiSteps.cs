@@ -41,7 +41,7 @@ internal static partial class UiSteps
     {
         using var invited = await admin.SubmitAsync($"/orgs/{orgId}/members", "invite-member", new() { ["Invite.Email"] = email, ["Invite.Role"] = role });
         Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
-        var mail = Identity.Support.Outbox.Messages(app.DataDirectory).Single(m => m.Contains("To: " + email, StringComparison.Ordinal) && m.Contains("/invitations/", StringComparison.Ordinal));
+        var mail = (await Identity.Support.Outbox.MessagesAsync(app)).Single(m => m.Contains("To: " + email, StringComparison.Ordinal) && m.Contains("/invitations/", StringComparison.Ordinal));
         var link = new Uri(InvitationLink().Match(mail).Value).PathAndQuery;
         var member = await UiBrowser.SignUpAsync(app, email);
         using var joined = await member.SubmitAsync(link, "accept-invitation", []);

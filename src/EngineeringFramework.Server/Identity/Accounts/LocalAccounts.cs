@@ -9,7 +9,9 @@ namespace EngineeringFramework.Server.Identity.Accounts;
 /// <summary>
 /// Local accounts (embedded mode) on ASP.NET Core Identity: passwords hashed by Identity (PBKDF2), length over
 /// composition rules (NIST SP 800-63B), lockout after the configured number of failures, confirmed email
-/// required before sign-in, single-use reset and confirmation tokens that expire after an hour.
+/// required before sign-in, single-use reset and confirmation tokens that expire after an hour. Every sign-in,
+/// sign-up and reset request does the same expensive work whether or not the address has an account (see
+/// <see cref="EqualWorkSignInManager"/>, the sign-up page and <see cref="LocalPasswordReset"/>).
 /// </summary>
 internal static class LocalAccounts
 {
@@ -34,7 +36,9 @@ internal static class LocalAccounts
             })
             .AddEntityFrameworkStores<IdentityStoreDbContext>()
             .AddUserManager<Grants.RevokingUserManager>()
+            .AddSignInManager<EqualWorkSignInManager>()
             .AddDefaultTokenProviders();
+        services.AddSingleton<DecoyPasswordHash>();
 
         // Reset and confirmation tokens embed the account's security stamp, which changes when the password does:
         // a reset link works once, and not after the hour.

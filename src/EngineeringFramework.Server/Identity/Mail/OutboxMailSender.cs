@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EngineeringFramework.Core.Mail;
 using EngineeringFramework.Server.Hosting;
 
 namespace EngineeringFramework.Server.Identity.Mail;
@@ -9,22 +10,25 @@ namespace EngineeringFramework.Server.Identity.Mail;
 /// single-use link), and the file's path is logged. The link itself is logged only in Development, where it saves
 /// opening the file; elsewhere a log line must not be enough to take over an account.
 /// </summary>
-internal sealed partial class OutboxMailSender(ServerSettings settings, IHostEnvironment environment, TimeProvider time, ILogger<OutboxMailSender> logger) : IAccountMailSender
+internal sealed partial class OutboxMailSender(ServerSettings settings, IHostEnvironment environment, TimeProvider time, ILogger<OutboxMailSender> logger) : IMailTransport
 {
+    // Messages sent within one millisecond (one delivery round) still sort in the order they were sent.
+    private static long sequence;
+
     public static string Folder(string dataDirectory) => Path.Combine(dataDirectory, "outbox");
 
-    public Task SendAsync(AccountMail mail, CancellationToken cancellationToken)
+    public Task SendAsync(MailMessage mail, CancellationToken cancellationToken)
     {
         var folder = Folder(settings.DataDirectory);
         Directory.CreateDirectory(folder);
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture);
-        var path = Path.Combine(folder, $"{stamp}-{Guid.NewGuid():N}.eml");
+        var path = Path.Combine(folder, $"{stamp}-{Interlocked.Increment(ref sequence):D8}-{Guid.NewGuid():N}.eml");
         var text = new StringBuilder()
             .Append("To: ").AppendLine(mail.To)
             .Append("Subject: ").AppendLine(mail.Subject)
             .AppendLine("Content-Type: text/plain; charset=utf-8")
             .AppendLine()
-            .AppendLine(mail.Body)
+            .AppendLine(mail.TextBody)
             .ToString();
         DevelopmentKeys.WriteSecretFile(path, text);
 

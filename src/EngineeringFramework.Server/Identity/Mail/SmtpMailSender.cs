@@ -1,19 +1,24 @@
+using EngineeringFramework.Core.Mail;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 
 namespace EngineeringFramework.Server.Identity.Mail;
 
-/// <summary>Account mail through the configured SMTP server (STARTTLS when the server offers it, TLS on 465).</summary>
-internal sealed partial class SmtpMailSender(SmtpSettings smtp, ILogger<SmtpMailSender> logger) : IAccountMailSender
+/// <summary>
+/// Mail through the configured SMTP server (STARTTLS when the server offers it, TLS on 465). Runs only in the delivery
+/// worker, which cancels it after the send timeout: every network step takes the token, so a mail server that accepts
+/// the connection and then says nothing cannot hold the worker.
+/// </summary>
+internal sealed partial class SmtpMailSender(SmtpSettings smtp, ILogger<SmtpMailSender> logger) : IMailTransport
 {
-    public async Task SendAsync(AccountMail mail, CancellationToken cancellationToken)
+    public async Task SendAsync(MailMessage mail, CancellationToken cancellationToken)
     {
         using var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(smtp.From));
         message.To.Add(MailboxAddress.Parse(mail.To));
         message.Subject = mail.Subject;
-        message.Body = new TextPart("plain") { Text = mail.Body };
+        message.Body = new BodyBuilder { TextBody = mail.TextBody, HtmlBody = mail.HtmlBody }.ToMessageBody();
 
         using var client = new SmtpClient();
         var security = smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
@@ -29,6 +34,6 @@ internal sealed partial class SmtpMailSender(SmtpSettings smtp, ILogger<SmtpMail
     }
 
     // Neither the recipient (personal data) nor the body (it holds a single-use link) is logged.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sent account mail \"{Subject}\" through SMTP")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent mail \"{Subject}\" through SMTP")]
     private static partial void LogSent(ILogger logger, string subject);
 }

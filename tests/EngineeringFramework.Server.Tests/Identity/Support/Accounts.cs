@@ -1,4 +1,5 @@
 using System.Net;
+using EngineeringFramework.Server.Tests.Support;
 
 namespace EngineeringFramework.Server.Tests.Identity.Support;
 
@@ -7,7 +8,7 @@ internal static class Accounts
 {
     public const string Password = "correct horse battery staple";
 
-    public static async Task SignUpAndConfirmAsync(BrowserSession browser, string dataDirectory, string email)
+    public static async Task SignUpAndConfirmAsync(BrowserSession browser, TestApp app, string email)
     {
         using var signUp = await browser.SubmitAsync("/Account/SignUp", new Dictionary<string, string>
         {
@@ -18,7 +19,7 @@ internal static class Accounts
         Assert.Equal(HttpStatusCode.OK, signUp.StatusCode);
         Assert.Contains("Check your email", await signUp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
-        using var confirm = await browser.GetAsync(Outbox.LinkTo(dataDirectory, "/Account/ConfirmEmail"));
+        using var confirm = await browser.GetAsync(await Outbox.LinkToAsync(app, "/Account/ConfirmEmail"));
         Assert.Contains("Your address is confirmed", await confirm.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 

@@ -1,21 +1,27 @@
 using System.Text.RegularExpressions;
+using EngineeringFramework.Core.Mail;
 using EngineeringFramework.Server.Identity.Mail;
+using EngineeringFramework.Server.Tests.Support;
 
 namespace EngineeringFramework.Server.Tests.Identity.Support;
 
-/// <summary>The mail the server wrote to DATA_DIR/outbox/ (no SMTP in tests).</summary>
+/// <summary>
+/// The mail the server wrote to DATA_DIR/outbox/ (no SMTP in tests). Mail leaves through the queue in the background,
+/// so each read first delivers everything due, through the call the background worker makes; it waits for a round the
+/// worker may be running, so what was queued before the read is in the outbox when it is read. No sleeps.
+/// </summary>
 internal static partial class Outbox
 {
-    public static IReadOnlyList<string> Messages(string dataDirectory)
+    public static async Task<IReadOnlyList<string>> MessagesAsync(TestApp app)
     {
-        var folder = OutboxMailSender.Folder(dataDirectory);
-        return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllText)] : [];
+        await DeliverDueAsync(app);
+        return Written(app.DataDirectory);
     }
 
     /// <summary>Path and query of the first link to <paramref name="page"/> in the messages, for a relative request.</summary>
-    public static string LinkTo(string dataDirectory, string page)
+    public static async Task<string> LinkToAsync(TestApp app, string page)
     {
-        foreach (var message in Messages(dataDirectory))
+        foreach (var message in await MessagesAsync(app))
         {
             var match = Link().Match(message);
             if (match.Success && match.Value.Contains(page, StringComparison.Ordinal))
@@ -25,6 +31,16 @@ internal static partial class Outbox
         }
 
         throw new InvalidOperationException($"No mail with a link to {page}.");
+    }
+
+    public static Task DeliverDueAsync(TestApp app)
+        => app.App.Services.GetRequiredService<MailDelivery>().DeliverDueAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>What is in the outbox now, delivering nothing.</summary>
+    public static IReadOnlyList<string> Written(string dataDirectory)
+    {
+        var folder = OutboxMailSender.Folder(dataDirectory);
+        return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllText)] : [];
     }
 
     [GeneratedRegex(@"https?://\S+")]

@@ -7,7 +7,8 @@ namespace EngineeringFramework.Server.Identity.Pages.Account;
 /// <summary>
 /// Password reset request. The answer (status, headers, body) is the same whether or not the address has an
 /// account, so the page cannot be used to find out who is a user. Works in both modes: the requester is local
-/// (mail a token) or the external provider's reset endpoint.
+/// (queue the request; the mail worker sends a token only to a confirmed account, so the request's work does not
+/// depend on the address either) or the external provider's reset endpoint.
 /// </summary>
 public sealed class ForgotPasswordModel : AccountPageModel
 {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EngineeringFramework.Core.Mail;
 using EngineeringFramework.Server.Identity.Accounts;
 using EngineeringFramework.Server.Identity.Mail;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +16,7 @@ public sealed class SignUpModel : AccountPageModel
 
     public IActionResult OnGet() => IsExternal ? NotFound() : Page();
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync()
     {
         if (IsExternal)
         {
@@ -46,12 +47,16 @@ public sealed class SignUpModel : AccountPageModel
             return Page();
         }
 
-        var mail = Service<IAccountMailSender>();
+        // Both paths hash the password once and queue one message, so neither the answer nor its timing tells
+        // whether the address already has an account (creating one also writes its row, a far smaller difference
+        // than a hash); only the owner of the address learns it, by mail. The message is queued even if the browser
+        // gives up meanwhile: an account created without its confirmation mail could never be confirmed.
+        var mail = Service<IMailSender>();
         var existing = await users.FindByEmailAsync(Input.Email);
         if (existing is not null)
         {
-            // Same page as a new sign-up; only the owner of the address learns that it already has an account.
-            await mail.SendAsync(new AccountMail(existing.Email!, "You already have an Engineering Framework account", "Someone tried to create an account with this address, which already has one. To get in, sign in or reset your password.", null), cancellationToken);
+            _ = users.PasswordHasher.HashPassword(candidate, Input.Password);
+            await mail.SendAsync(AccountMessages.AlreadyRegistered(existing.Email!), CancellationToken.None);
         }
         else
         {
@@ -67,8 +72,7 @@ public sealed class SignUpModel : AccountPageModel
             }
 
             var code = await users.GenerateEmailConfirmationTokenAsync(candidate);
-            var link = Service<AccountLinks>().ConfirmEmail(candidate.Id, code);
-            await mail.SendAsync(new AccountMail(candidate.Email!, "Confirm your Engineering Framework account", $"Open this link within an hour to confirm your address:\n\n{link}\n\nIf you did not sign up, ignore this message.", link), cancellationToken);
+            await mail.SendAsync(AccountMessages.ConfirmAddress(candidate.Email!, Service<AccountLinks>().ConfirmEmail(candidate.Id, code)), CancellationToken.None);
         }
 
         Submitted = true;
