@@ -28,7 +28,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ChangesJson")
@@ -74,7 +75,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Object")
@@ -111,10 +113,11 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("DeliveredAt")
+                    b.Property<string>("DeliveredAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Object")
@@ -166,10 +169,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateOnly?>("DueDate")
+                    b.Property<string>("DueDate")
                         .HasColumnType("TEXT");
 
-                    b.PrimitiveCollection<string>("EvidenceLinks")
+                    b.Property<string>("EvidenceLinks")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -225,7 +228,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("UpdatedByUserId")
@@ -253,7 +257,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
@@ -289,7 +294,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ImportedAt")
+                    b.Property<string>("ImportedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsCurrent")
@@ -497,14 +503,15 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("EnqueuedAt")
+                    b.Property<string>("EnqueuedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Errors")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("FinishedAt")
+                    b.Property<string>("FinishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("GitHubRequests")
@@ -513,7 +520,7 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<int?>("ItemCount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("LeaseExpiresAt")
+                    b.Property<string>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LeaseOwner")
@@ -530,7 +537,7 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<Guid?>("RequestedBy")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("StartedAt")
+                    b.Property<string>("StartedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -568,14 +575,15 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LockOwner")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("LockedUntil")
+                    b.Property<string>("LockedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Owner")
@@ -588,7 +596,7 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("SyncedAt")
+                    b.Property<string>("SyncedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SyncedCommitSha")
@@ -598,20 +606,22 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<byte[]>("TokenCiphertext")
                         .HasColumnType("BLOB");
 
-                    b.Property<DateTime?>("TokenSetAt")
+                    b.Property<string>("TokenSetAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("TokenSetBy")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("WebhookSecretCiphertext")
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.Property<DateTime>("WebhookSecretCreatedAt")
+                    b.Property<string>("WebhookSecretCreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("OrganizationId");
@@ -633,7 +643,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ReceivedAt")
+                    b.Property<string>("ReceivedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -652,13 +663,14 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("AcceptedAt")
+                    b.Property<string>("AcceptedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AcceptedByUserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
@@ -666,7 +678,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ExpiresAt")
+                    b.Property<string>("ExpiresAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("InvitedByUserId")
@@ -675,7 +688,7 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("RevokedAt")
+                    b.Property<string>("RevokedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Role")
@@ -704,7 +717,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganizationId")
@@ -734,7 +748,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -766,7 +781,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("DepartmentId")
@@ -795,7 +811,7 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateOnly?>("TargetDate")
+                    b.Property<string>("TargetDate")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -815,7 +831,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganizationId")
@@ -845,7 +862,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
@@ -870,7 +888,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Version")
@@ -885,6 +904,21 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.ToTable("RoleTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Users.DeletedAccount", b =>
+                {
+                    b.Property<string>("AuthSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeletedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AuthSubject");
+
+                    b.ToTable("DeletedAccounts");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -896,7 +930,11 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeletedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")
