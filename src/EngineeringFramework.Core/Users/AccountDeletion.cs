@@ -133,6 +133,6 @@ public sealed class AccountDeletion(AppDbContext db, RelationshipWriter relation
         var names = organizations.Count == 1
             ? organizations[0]
             : string.Join(", ", organizations.Take(organizations.Count - 1)) + " and " + organizations[^1];
-        return $"This account is the last admin of {names}. Make another member an admin there, or delete the organization, first; nothing was deleted.";
+        return $"This account is the last admin of {names}. Make another member an admin there, or delete the organization, first.";
     }
 }

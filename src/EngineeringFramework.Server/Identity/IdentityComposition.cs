@@ -24,13 +24,21 @@ internal static class IdentityComposition
     {
         services.AddSingleton(identity);
         services.AddScoped<AppUserProvisioner>();
+
+        // Both modes: bearer tokens (and external-mode sessions) of a deleted account are refused (see GrantStanding).
+        services.AddSingleton<GrantStanding>();
+        services.AddScoped<Reauthentication>();
+        services.AddScoped<AccountRemoval>();
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Identity/Pages";
                 o.Conventions.AllowAnonymousToFolder("/Account");
             })
             // The host's application name is not always this assembly (tests, tools): name it as the pages' home.
-            .AddApplicationPart(typeof(IdentityComposition).Assembly);
+            .AddApplicationPart(typeof(IdentityComposition).Assembly)
+            // The account pages run no script, so client-side validation's data-val-* attributes would be dead weight;
+            // every rule is checked on the server and its message shown next to its field.
+            .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "__ef_antiforgery";
@@ -59,7 +67,6 @@ internal static class IdentityComposition
             identity.SigningKeyPem ?? DevelopmentSigningKey.LoadOrCreate(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentSigningKey))),
             identity.PreviousSigningKeyPem));
         services.AddSingleton<AccessTokenMinter>();
-        services.AddSingleton<GrantStanding>();
         services.AddScoped<AccountRevocation>();
         services.AddSingleton(sp => new TokenEncryptionKey(server.EncryptionKey
             ?? DevelopmentKeys.LoadOrCreateEncryptionKey(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
