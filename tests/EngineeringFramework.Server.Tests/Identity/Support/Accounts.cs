@@ -18,7 +18,7 @@ internal static class Accounts
         Assert.Equal(HttpStatusCode.OK, signUp.StatusCode);
         Assert.Contains("Check your email", await signUp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
-        using var confirm = await browser.GetAsync(Outbox.LinkTo(dataDirectory, "/Account/ConfirmEmail"));
+        using var confirm = await browser.GetAsync(Outbox.LinkTo(dataDirectory, "/Account/ConfirmEmail?", email));
         Assert.Contains("Your address is confirmed", await confirm.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 

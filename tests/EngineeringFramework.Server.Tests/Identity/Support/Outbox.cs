@@ -12,10 +12,13 @@ internal static partial class Outbox
         return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllText)] : [];
     }
 
-    /// <summary>Path and query of the first link to <paramref name="page"/> in the messages, for a relative request.</summary>
-    public static string LinkTo(string dataDirectory, string page)
+    /// <summary>
+    /// Path and query of the first link to <paramref name="page"/> in the messages (only those addressed to
+    /// <paramref name="to"/>, when given), for a relative request.
+    /// </summary>
+    public static string LinkTo(string dataDirectory, string page, string? to = null)
     {
-        foreach (var message in Messages(dataDirectory))
+        foreach (var message in Messages(dataDirectory).Where(m => to is null || m.Contains("To: " + to, StringComparison.OrdinalIgnoreCase)))
         {
             var match = Link().Match(message);
             if (match.Success && match.Value.Contains(page, StringComparison.Ordinal))
