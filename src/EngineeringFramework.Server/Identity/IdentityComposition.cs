@@ -10,6 +10,7 @@ using EngineeringFramework.Server.Identity.Tokens;
 using EngineeringFramework.Server.Identity.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EngineeringFramework.Server.Identity;
 
@@ -25,8 +26,9 @@ internal static class IdentityComposition
         services.AddSingleton(identity);
         services.AddScoped<AppUserProvisioner>();
 
-        // Both modes: bearer tokens (and external-mode sessions) of a deleted account are refused (see GrantStanding).
-        services.AddSingleton<GrantStanding>();
+        // Both modes: bearer tokens (and external-mode sessions) of a deleted account are refused (see GrantStanding). Try: a
+        // test may put its own in first, with a fake clock.
+        services.TryAddSingleton<GrantStanding>();
         services.AddScoped<Reauthentication>();
         services.AddScoped<AccountRemoval>();
         services.AddRazorPages(o =>

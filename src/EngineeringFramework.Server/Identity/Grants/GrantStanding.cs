@@ -31,7 +31,7 @@ namespace EngineeringFramework.Server.Identity.Grants;
 /// The deletion time, not a yes/no, is what is remembered for an account, because the answer depends on each token's
 /// issue time.
 /// </remarks>
-internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider time, IdentitySettings identity) : IDisposable
+internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
 
@@ -39,6 +39,14 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
 
     private readonly Lock swap = new();
     private MemoryCache verdicts = Create();
+
+    // The mode, read from the container (a singleton) on first use, so that the class is made from a scope factory and a
+    // clock alone (tests put one with a fake clock in first).
+    private readonly Lazy<bool> external = new(() =>
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<IdentitySettings>().IsExternal;
+    });
 
     public async ValueTask<bool> StandsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
@@ -49,7 +57,7 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
         }
 
         // External mode has no authorization store here: an oi_au_id would be the provider's, meaningless to us.
-        var authorizationId = identity.IsExternal ? null : principal.FindFirstValue(Claims.Private.AuthorizationId);
+        var authorizationId = external.Value ? null : principal.FindFirstValue(Claims.Private.AuthorizationId);
         var key = authorizationId is null ? "account:" + subject : "authorization:" + authorizationId;
         var cache = verdicts;
         var now = time.GetUtcNow();
@@ -97,7 +105,7 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
             .Select(d => (DateTime?)d.DeletedAt)
             .SingleOrDefaultAsync(cancellationToken);
         var stands = true;
-        if (!identity.IsExternal)
+        if (!external.Value)
         {
             var users = services.GetRequiredService<UserManager<IdentityUser>>();
             var user = await users.FindByIdAsync(subject);
