@@ -1,4 +1,5 @@
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Core.Authorization;
@@ -36,6 +37,20 @@ public sealed class RelationshipWriter(AppDbContext db, TimeProvider time, IEnum
     {
         var prefix = @object + "#";
         foreach (var tuple in await db.RelationshipTuples.Where(t => t.Object == @object || t.User == @object || t.User.StartsWith(prefix)).ToListAsync(cancellationToken))
+        {
+            Remove(tuple);
+        }
+    }
+
+    /// <summary>
+    /// Removes every tuple that names this user directly, in every organization and the system's (a deleted account:
+    /// memberships, role assignments, MCP grants, project leads, super-admin). Deliberately across organizations, so
+    /// the tenant filter is bypassed; the query is scoped by the user instead.
+    /// </summary>
+    public async Task DeleteAllOfUserAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var user = Fga.User(userId);
+        foreach (var tuple in await db.RelationshipTuples.BypassTenantFilter().Where(t => t.User == user).ToListAsync(cancellationToken))
         {
             Remove(tuple);
         }

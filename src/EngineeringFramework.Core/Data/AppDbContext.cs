@@ -34,6 +34,8 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<User> Users => Set<User>();
 
+    public DbSet<DeletedAccount> DeletedAccounts => Set<DeletedAccount>();
+
     public DbSet<Membership> Memberships => Set<Membership>();
 
     public DbSet<Department> Departments => Set<Department>();

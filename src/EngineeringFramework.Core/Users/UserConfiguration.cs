@@ -14,3 +14,12 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.DisplayName).HasMaxLength(200);
     }
 }
+
+internal sealed class DeletedAccountConfiguration : IEntityTypeConfiguration<DeletedAccount>
+{
+    public void Configure(EntityTypeBuilder<DeletedAccount> builder)
+    {
+        builder.HasKey(d => d.AuthSubject);
+        builder.Property(d => d.AuthSubject).HasMaxLength(255);
+    }
+}

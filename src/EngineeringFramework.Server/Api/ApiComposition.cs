@@ -6,6 +6,7 @@ using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
+using EngineeringFramework.Core.Users;
 using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Api.Activity;
@@ -36,6 +37,7 @@ internal static class ApiComposition
         services.AddRelationshipAuthorization();
         services.AddOrganizations();
         services.AddSystemAdministration();
+        services.AddUsers();
         services.AddFrameworkBrowsing();
         services.AddDepartments();
         services.AddProjects();

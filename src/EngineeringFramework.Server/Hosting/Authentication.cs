@@ -36,7 +36,11 @@ internal static class Authentication
         if (identity.IsExternal)
         {
             // No local accounts: the session cookie is filled by the external provider's OIDC sign-in.
-            authentication.AddCookie(CookieScheme, o => SessionCookie.Configure(o, environment));
+            authentication.AddCookie(CookieScheme, o =>
+            {
+                SessionCookie.Configure(o, environment);
+                SessionCookie.RefuseSessionsOfDeletedAccounts(o);
+            });
         }
 
         // AddIdentity (embedded mode) sets its own defaults; the app's selector stays the only default.

@@ -11,6 +11,7 @@ using EngineeringFramework.Server.Webhooks;
 using EngineeringFramework.Server.Identity.Store;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EngineeringFramework.Server.Hosting;
 
@@ -49,7 +50,8 @@ internal static partial class ServerHost
 
         var services = builder.Services;
         services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test may put a FakeTimeProvider in first (re-authentication windows, expiry) through its configure hook.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SecretBox(settings.EncryptionKey
             ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
         services.AddAppData(settings.Database);

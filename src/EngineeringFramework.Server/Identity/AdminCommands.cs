@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace EngineeringFramework.Server.Identity;
 
 /// <summary>
-/// <c>admin create-user|token|grant-super-admin|revoke-super-admin</c>: operator commands run against the same
+/// <c>admin create-user|delete-user|token|grant-super-admin|revoke-super-admin</c>: operator commands run against the same
 /// configuration as the server (DATABASE_URL, DATA_DIR, PUBLIC_URL, the signing key). Each builds the app without
 /// starting it and works in one service scope. Logs go to standard error, so standard output carries only the
 /// command's answer (for <c>admin token</c>, the token alone).
@@ -25,6 +25,7 @@ internal static class AdminCommands
     {
         var admin = new Command("admin", "Operator commands: local accounts, access tokens, system super-admins.");
         admin.Subcommands.Add(CreateUser(output, error, input));
+        admin.Subcommands.Add(DeleteUser(output, error));
         admin.Subcommands.Add(Token(output, error));
         admin.Subcommands.Add(SuperAdmin("grant-super-admin", "Make a user a system super-admin.", output, error, (admins, email, ct) => admins.GrantAsync(email, ct)));
         admin.Subcommands.Add(SuperAdmin("revoke-super-admin", "Take the system super-admin role from a user.", output, error, (admins, email, ct) => admins.RevokeAsync(email, ct)));
@@ -105,6 +106,72 @@ internal static class AdminCommands
             }
 
             output.WriteLine($"Created the account {address} (subject {account.Id}).");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// The operator's twin of the account page's deletion (<see cref="Accounts.AccountRemoval"/>): same steps, same refusal
+    /// of the last admin of an organization, same message. <c>--yes</c> is required because nothing undoes it.
+    /// </summary>
+    private static Command DeleteUser(TextWriter output, TextWriter error)
+    {
+        var email = new Option<string>("--email") { Description = "The account's email address.", Required = true };
+        var yes = new Option<bool>("--yes") { Description = "Confirm: the deletion is permanent." };
+        var command = new Command("delete-user", "Delete an account: its memberships, permissions and grants go at once; its history stays, as 'Deleted user'. With an external authority, the product's data only.")
+        {
+            email, yes,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancellationToken) => RunInScopeAsync(parse, error, cancellationToken, async services =>
+        {
+            var address = parse.GetRequiredValue(email).Trim();
+            if (!parse.GetValue(yes))
+            {
+                error.WriteLine($"Deleting {address} cannot be undone: run again with --yes to confirm. Nothing was deleted.");
+                return 1;
+            }
+
+            var external = services.GetRequiredService<IdentitySettings>().IsExternal;
+            string? subject = null;
+            if (!external)
+            {
+                subject = (await services.GetRequiredService<UserManager<IdentityUser>>().FindByEmailAsync(address))?.Id;
+            }
+
+            if (subject is null)
+            {
+                // No local account (external mode, or a product user known only from tokens): the product's user by address.
+                var matches = await services.GetRequiredService<AppDbContext>().Users
+                    .Where(u => u.Email.ToLower() == address.ToLower())
+                    .Select(u => u.AuthSubject)
+                    .Take(2)
+                    .ToListAsync(cancellationToken);
+                if (matches.Count != 1)
+                {
+                    error.WriteLine(matches.Count == 0
+                        ? $"No account has the email {address}."
+                        : $"Several users share the email {address} (from different sign-in providers); nothing was deleted.");
+                    return 1;
+                }
+
+                subject = matches[0];
+            }
+
+            try
+            {
+                await services.GetRequiredService<Accounts.AccountRemoval>().RemoveAsync(subject, Core.UseCases.Surface.System, cancellationToken);
+            }
+            catch (Core.UseCases.ConflictException e)
+            {
+                error.WriteLine(e.Message);
+                return 1;
+            }
+
+            output.WriteLine(external
+                ? $"Deleted the product data of {address} (subject {subject}); the sign-in account stays with the external provider."
+                : $"Deleted the account {address} (subject {subject}).");
             return 0;
         }));
         return command;

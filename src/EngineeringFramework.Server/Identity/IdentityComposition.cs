@@ -24,6 +24,12 @@ internal static class IdentityComposition
     {
         services.AddSingleton(identity);
         services.AddScoped<AppUserProvisioner>();
+
+        // Both modes: bearer tokens (and external-mode sessions) of a deleted account are refused (see GrantStanding). Try: a
+        // test may put its own in first, with a fake clock.
+        services.TryAddSingleton<GrantStanding>();
+        services.AddScoped<Reauthentication>();
+        services.AddScoped<AccountRemoval>();
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Identity/Pages";
@@ -33,7 +39,10 @@ internal static class IdentityComposition
                 o.Conventions.AllowAnonymousToFolder("/Connect");
             })
             // The host's application name is not always this assembly (tests, tools): name it as the pages' home.
-            .AddApplicationPart(typeof(IdentityComposition).Assembly);
+            .AddApplicationPart(typeof(IdentityComposition).Assembly)
+            // The account pages run no script, so client-side validation's data-val-* attributes would be dead weight;
+            // every rule is checked on the server and its message shown next to its field.
+            .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "__ef_antiforgery";
@@ -51,8 +60,6 @@ internal static class IdentityComposition
             identity.SigningKeyPem ?? DevelopmentSigningKey.LoadOrCreate(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentSigningKey))),
             identity.PreviousSigningKeyPem));
         services.AddSingleton<AccessTokenMinter>();
-        // Try: a test may put its own in first (with a fake clock) to show the window another instance sees.
-        services.TryAddSingleton<GrantStanding>();
         services.AddScoped<AccountRevocation>();
         services.AddScoped<Consents>();
         services.AddScoped<ConnectedApps>();

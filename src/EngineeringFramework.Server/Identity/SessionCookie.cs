@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace EngineeringFramework.Server.Identity;
@@ -25,6 +26,29 @@ internal static class SessionCookie
         options.ReturnUrlParameter = "returnUrl";
         options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
         options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+
+        // Every new session records when its person signed in; re-authentication and account deletion read it.
+        options.Events.OnSigningIn = Accounts.SignInTime.StampAsync;
+    }
+
+    /// <summary>
+    /// External mode: a session whose account's product data was deleted after it began is refused (and the browser sent
+    /// to sign in again, which starts afresh). Embedded mode needs no such check: the local account is gone, so the
+    /// security stamp check on every request already refuses its sessions.
+    /// </summary>
+    public static void RefuseSessionsOfDeletedAccounts(CookieAuthenticationOptions options)
+    {
+        var previous = options.Events.OnValidatePrincipal;
+        options.Events.OnValidatePrincipal = async context =>
+        {
+            await previous(context);
+            if (context.Principal is { } principal
+                && !await context.HttpContext.RequestServices.GetRequiredService<Grants.GrantStanding>().StandsAsync(principal, context.HttpContext.RequestAborted))
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(context.Scheme.Name);
+            }
+        };
     }
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

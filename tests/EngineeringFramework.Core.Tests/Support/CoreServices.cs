@@ -48,6 +48,7 @@ public sealed class CoreServices : IAsyncDisposable
         services.AddMembers(new Uri("https://ef.test/"));
         services.AddRoleTemplates();
         services.AddMcpAccess();
+        services.AddUsers();
         configure?.Invoke(services);
         return new CoreServices(database, services.BuildServiceProvider(validateScopes: true));
     }

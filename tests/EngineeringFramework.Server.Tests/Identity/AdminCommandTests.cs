@@ -17,16 +17,16 @@ namespace EngineeringFramework.Server.Tests.Identity;
 /// </summary>
 public sealed class AdminCommandTests
 {
-    private const string PublicUrl = "http://ef-admin.example.test";
-    private const string Api = PublicUrl + "/api";
-    private const string Mcp = PublicUrl + "/mcp";
+    private const string PublicUrl = AdminDeployment.PublicUrl;
+    private const string Api = AdminDeployment.Api;
+    private const string Mcp = AdminDeployment.Mcp;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Create_user_then_token_gives_a_token_a_server_on_the_same_deployment_accepts()
     {
-        await using var deployment = await Deployment.CreateAsync();
+        await using var deployment = await AdminDeployment.CreateAsync();
 
         var created = await deployment.AdminAsync(Accounts.Password, "create-user", "--email", "ada@example.test", "--password-stdin", "--name", "Ada Lovelace");
         Assert.True(created.ExitCode == 0, created.Error);
@@ -62,7 +62,7 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task Token_for_the_mcp_audience_works_there_only_and_honours_minutes()
     {
-        await using var deployment = await Deployment.CreateAsync();
+        await using var deployment = await AdminDeployment.CreateAsync();
         Assert.Equal(0, (await deployment.AdminAsync(Accounts.Password, "create-user", "--email", "mcp@example.test", "--password-stdin")).ExitCode);
 
         var minted = await deployment.AdminAsync(null, "token", "--email", "mcp@example.test", "--audience", Mcp, "--minutes", "1440");
@@ -81,7 +81,7 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task Token_is_refused_for_an_unknown_account_a_foreign_audience_and_an_out_of_range_lifetime()
     {
-        await using var deployment = await Deployment.CreateAsync();
+        await using var deployment = await AdminDeployment.CreateAsync();
         Assert.Equal(0, (await deployment.AdminAsync(Accounts.Password, "create-user", "--email", "known@example.test", "--password-stdin")).ExitCode);
 
         var unknown = await deployment.AdminAsync(null, "token", "--email", "nobody@example.test", "--audience", Api);
@@ -100,7 +100,7 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task Create_user_reports_password_policy_errors_duplicates_and_a_missing_password_with_exit_1()
     {
-        await using var deployment = await Deployment.CreateAsync();
+        await using var deployment = await AdminDeployment.CreateAsync();
 
         var weak = await deployment.AdminAsync("short", "create-user", "--email", "weak@example.test", "--password-stdin");
         var noFlag = await deployment.AdminAsync(Accounts.Password, "create-user", "--email", "flag@example.test");
@@ -125,7 +125,7 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task Grant_and_revoke_super_admin_work_before_first_sign_in_and_refuse_unknown_addresses()
     {
-        await using var deployment = await Deployment.CreateAsync();
+        await using var deployment = await AdminDeployment.CreateAsync();
         Assert.Equal(0, (await deployment.AdminAsync(Accounts.Password, "create-user", "--email", "root@example.test", "--password-stdin")).ExitCode);
 
         var granted = await deployment.AdminAsync(null, "grant-super-admin", "root@example.test");
@@ -152,7 +152,7 @@ public sealed class AdminCommandTests
     [Fact]
     public async Task Token_and_create_user_are_refused_when_an_external_authority_is_configured()
     {
-        await using var deployment = await Deployment.CreateAsync(new Dictionary<string, string?>
+        await using var deployment = await AdminDeployment.CreateAsync(new Dictionary<string, string?>
         {
             ["AUTH_AUTHORITY"] = "https://tenant.auth0.example/",
             ["AUTH_CLIENT_ID"] = "client",
@@ -171,7 +171,7 @@ public sealed class AdminCommandTests
         Assert.Contains("cannot create local accounts", create.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<bool> IsSuperAdminAsync(Deployment deployment, string email)
+    private static async Task<bool> IsSuperAdminAsync(AdminDeployment deployment, string email)
     {
         await using var db = deployment.Database.CreateContext();
         var user = await db.Users.SingleAsync(u => u.Email == email, Cancel);
@@ -179,58 +179,4 @@ public sealed class AdminCommandTests
     }
 
     private static JsonElement Decode(string jwt, int part) => JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.Split('.')[part])).RootElement;
-
-    /// <summary>One deployment's configuration: its data folder (development keys) and its database, in Development.</summary>
-    private sealed class Deployment : IAsyncDisposable
-    {
-        private readonly Dictionary<string, string?> environment;
-
-        private Deployment(TestDatabase database, string dataDirectory, Dictionary<string, string?> environment)
-        {
-            Database = database;
-            DataDirectory = dataDirectory;
-            this.environment = environment;
-        }
-
-        public TestDatabase Database { get; }
-
-        public string DataDirectory { get; }
-
-        public static async Task<Deployment> CreateAsync(IReadOnlyDictionary<string, string?>? extra = null)
-        {
-            var database = await TestDatabase.CreateAsync(migrate: false);
-            var dataDirectory = Directory.CreateTempSubdirectory("ef-admin-").FullName;
-            var environment = new Dictionary<string, string?>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["DATA_DIR"] = dataDirectory,
-                ["DATABASE_URL"] = database.DatabaseUrl,
-                ["PUBLIC_URL"] = PublicUrl,
-            };
-            foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-            {
-                environment[key] = value;
-            }
-
-            return new Deployment(database, dataDirectory, environment);
-        }
-
-        public Task<(int ExitCode, string Output, string Error)> AdminAsync(string? standardInput, params string[] args) => AdminProcess.RunAsync(environment, standardInput, args);
-
-        /// <summary>The server on this deployment's configuration (same data folder, so the same development signing key; same database).</summary>
-        public Task<TestApp> StartServerAsync(Action<WebApplicationBuilder>? configure = null) => TestApp.StartAsync(
-            settings: new Dictionary<string, string?>
-            {
-                ["DATA_DIR"] = DataDirectory,
-                ["DATABASE_URL"] = Database.DatabaseUrl,
-                ["PUBLIC_URL"] = PublicUrl,
-            },
-            configure: configure);
-
-        public async ValueTask DisposeAsync()
-        {
-            await Database.DisposeAsync();
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-    }
 }

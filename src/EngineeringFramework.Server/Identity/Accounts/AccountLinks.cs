@@ -10,6 +10,8 @@ internal sealed class AccountLinks(ServerSettings settings)
 {
     public Uri ConfirmEmail(string userId, string code) => Build("/Account/ConfirmEmail", ("userId", userId), ("code", code));
 
+    public Uri ConfirmEmailChange(string userId, string email, string code) => Build("/Account/ConfirmEmailChange", ("userId", userId), ("email", email), ("code", code));
+
     public Uri ResetPassword(string email, string code) => Build("/Account/ResetPassword", ("email", email), ("code", code));
 
     private Uri Build(string path, params (string Key, string Value)[] query)

@@ -46,7 +46,12 @@ internal static class LocalAccounts
 
         // The session cookie is checked against the account's security stamp on every request (one user lookup), so
         // a stamp change ends the account's sessions at once: sign-out rotates it, so a copied cookie dies with it.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        // The validator rebuilds the principal each time; the session's sign-in time is carried over (see SignInTime).
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.Zero;
+            o.OnRefreshingPrincipal = SignInTime.CopyOnRefresh;
+        });
         services.ConfigureApplicationCookie(o => SessionCookie.Configure(o, environment));
         foreach (var scheme in new[] { IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme, IdentityConstants.ExternalScheme })
         {

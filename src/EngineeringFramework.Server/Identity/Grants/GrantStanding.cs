@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using EngineeringFramework.Core.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -7,18 +9,27 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace EngineeringFramework.Server.Identity.Grants;
 
 /// <summary>
-/// Whether what stands behind a validated access token still stands. Access tokens are self-contained JWTs, valid until
-/// they expire (<see cref="Authority.EmbeddedAuthority.AccessTokenLifetime"/>), so a revoked grant would otherwise keep
-/// working for up to that long. Every token the embedded authority issues names its authorization (<c>oi_au_id</c>): the
-/// token is refused once that authorization is no longer valid (revoked from Connected apps, or by an account event such
-/// as a password reset or account deletion). Tokens without an authorization come only from holders of the signing key
-/// (<c>admin token</c>, tests); they are refused while their account is locked out.
+/// Whether what stands behind a validated access token (or an external-mode browser session) still stands. Access tokens
+/// are self-contained JWTs, valid until they expire, so a revoked grant or a deleted account would otherwise keep working
+/// for up to that long.
+/// <list type="bullet">
+/// <item>Embedded mode: every token the authority issues names its authorization (<c>oi_au_id</c>); the token is refused
+/// once that authorization is no longer valid (revoked from Connected apps, or by an account event such as a password
+/// change or account deletion).</item>
+/// <item>Tokens without an authorization (embedded: <c>admin token</c> and tests, which only holders of the signing key
+/// mint) and every token in external mode are judged by their account: refused while a local account is locked out, and
+/// refused when their subject's account was deleted (<see cref="Core.Users.DeletedAccount"/>) and the token was issued at
+/// or before the deletion. An external provider keeps issuing tokens for its accounts whatever this product does, so a
+/// token issued after the deletion is a new sign-in and starts afresh with an empty product user.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// The verdict is remembered per authorization (or account) for at most <see cref="Recheck"/>, bounded in number: one
-/// database lookup per grant and window instead of one per request. A revocation in this process forgets every verdict
-/// at once (<see cref="ForgetAll"/>); another instance sees it within <see cref="Recheck"/>, which is the promise made to
-/// users: a revoked grant's access tokens are refused within a minute everywhere.
+/// cached lookup per request, and one database lookup per grant and window. A revocation or deletion in this process
+/// forgets every verdict at once (<see cref="ForgetAll"/>); another instance sees it within <see cref="Recheck"/>, which is
+/// the promise made to users: a revoked grant's or a deleted account's tokens are refused within a minute everywhere.
+/// The deletion time, not a yes/no, is what is remembered for an account, because the answer depends on each token's
+/// issue time.
 /// </remarks>
 internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
 {
@@ -29,6 +40,14 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
     private readonly Lock swap = new();
     private MemoryCache verdicts = Create();
 
+    // The mode, read from the container (a singleton) on first use, so that the class is made from a scope factory and a
+    // clock alone (tests put one with a fake clock in first).
+    private readonly Lazy<bool> external = new(() =>
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<IdentitySettings>().IsExternal;
+    });
+
     public async ValueTask<bool> StandsAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var subject = principal.FindFirstValue(Claims.Subject);
@@ -37,24 +56,26 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
             return false;
         }
 
-        var authorizationId = principal.FindFirstValue(Claims.Private.AuthorizationId);
+        // External mode has no authorization store here: an oi_au_id would be the provider's, meaningless to us.
+        var authorizationId = external.Value ? null : principal.FindFirstValue(Claims.Private.AuthorizationId);
         var key = authorizationId is null ? "account:" + subject : "authorization:" + authorizationId;
         var cache = verdicts;
         var now = time.GetUtcNow();
-        if (cache.TryGetValue(key, out Verdict? known) && known!.Until > now)
+        if (!cache.TryGetValue(key, out Verdict? verdict) || verdict!.Until <= now)
         {
-            return known.Stands && known.Subject == subject;
+            await using var scope = scopes.CreateAsyncScope();
+            verdict = authorizationId is null
+                ? await AccountVerdictAsync(scope.ServiceProvider, subject, now, cancellationToken)
+                : new Verdict(subject, await AuthorizationStandsAsync(scope.ServiceProvider, authorizationId, subject, cancellationToken), null, now + Recheck);
+            cache.Set(key, verdict, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = verdict.Until });
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var stands = authorizationId is null
-            ? await AccountStandsAsync(scope.ServiceProvider, subject)
-            : await AuthorizationStandsAsync(scope.ServiceProvider, authorizationId, subject, cancellationToken);
-        cache.Set(key, new Verdict(subject, stands, now + Recheck), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = now + Recheck });
-        return stands;
+        return verdict.Stands
+            && verdict.Subject == subject
+            && (verdict.DeletedAt is not { } deletedAt || !IssuedAt.Predates(principal, deletedAt));
     }
 
-    /// <summary>Called after every revocation in this process: the next request of every token is judged afresh.</summary>
+    /// <summary>Called after every revocation and deletion in this process: the next request of every token is judged afresh.</summary>
     public void ForgetAll()
     {
         lock (swap)
@@ -76,14 +97,25 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
             && await authorizations.GetSubjectAsync(authorization, cancellationToken) == subject;
     }
 
-    private static async Task<bool> AccountStandsAsync(IServiceProvider services, string subject)
+    private async Task<Verdict> AccountVerdictAsync(IServiceProvider services, string subject, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var users = services.GetRequiredService<UserManager<IdentityUser>>();
-        var user = await users.FindByIdAsync(subject);
-        return user is null || !await users.IsLockedOutAsync(user);
+        var db = services.GetRequiredService<AppDbContext>();
+        var deletedAt = await db.DeletedAccounts.AsNoTracking()
+            .Where(d => d.AuthSubject == subject)
+            .Select(d => (DateTime?)d.DeletedAt)
+            .SingleOrDefaultAsync(cancellationToken);
+        var stands = true;
+        if (!external.Value)
+        {
+            var users = services.GetRequiredService<UserManager<IdentityUser>>();
+            var user = await users.FindByIdAsync(subject);
+            stands = user is null || !await users.IsLockedOutAsync(user);
+        }
+
+        return new Verdict(subject, stands, deletedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, now + Recheck);
     }
 
     private static MemoryCache Create() => new(new MemoryCacheOptions { SizeLimit = Capacity });
 
-    private sealed record Verdict(string Subject, bool Stands, DateTimeOffset Until);
+    private sealed record Verdict(string Subject, bool Stands, DateTimeOffset? DeletedAt, DateTimeOffset Until);
 }

@@ -18,6 +18,10 @@ public abstract class AccountPageModel : PageModel
     /// <summary>For pages whose form may lead on to an OAuth client: see <see cref="Authority.AuthorizationReturn"/>.</summary>
     private protected Task AllowClientRedirectAsync(string? returnUrl) => Authority.AuthorizationReturn.AllowClientRedirectAsync(HttpContext, returnUrl);
 
+    /// <summary>The local account the session names (embedded mode); null when it names none (then answer with a challenge).</summary>
+    private protected Task<Microsoft.AspNetCore.Identity.IdentityUser?> SignedInAccountAsync()
+        => Service<Microsoft.AspNetCore.Identity.UserManager<Microsoft.AspNetCore.Identity.IdentityUser>>().GetUserAsync(User);
+
     /// <summary>Only same-site paths: an absolute or protocol-relative return URL would be an open redirect.</summary>
     protected string SafeReturnUrl(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }

@@ -49,12 +49,10 @@ internal static class BearerTokenValidation
             RoleClaimType = "role",
         };
 
-        if (!identity.IsExternal)
-        {
-            // A valid signature is not enough for our own tokens: the grant behind them must still stand (revoked
-            // connected apps and account events end their access tokens before those expire; see GrantStanding).
-            options.Events = new JwtBearerEvents { OnTokenValidated = RefuseRevokedGrantAsync };
-        }
+        // A valid signature is not enough: the grant behind the token must still stand (revoked connected apps and account
+        // events end embedded access tokens before they expire), and in both modes a deleted account's earlier tokens are
+        // refused (see GrantStanding).
+        options.Events = new JwtBearerEvents { OnTokenValidated = RefuseRevokedGrantAsync };
 
         // Deliberately no OnMessageReceived handler: the default reads the Authorization header only, so a
         // token placed in the query string (?access_token=) is never considered.
@@ -65,7 +63,7 @@ internal static class BearerTokenValidation
         var standing = context.HttpContext.RequestServices.GetRequiredService<Grants.GrantStanding>();
         if (!await standing.StandsAsync(context.Principal!, context.HttpContext.RequestAborted))
         {
-            context.Fail("The grant behind this token was revoked.");
+            context.Fail("The grant behind this token was revoked, or its account deleted.");
         }
     }
 }

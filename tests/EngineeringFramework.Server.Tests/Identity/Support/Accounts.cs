@@ -19,7 +19,7 @@ internal static class Accounts
         Assert.Equal(HttpStatusCode.OK, signUp.StatusCode);
         Assert.Contains("Check your email", await signUp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
-        using var confirm = await browser.GetAsync(await Outbox.LinkToAsync(app, "/Account/ConfirmEmail"));
+        using var confirm = await browser.GetAsync(await Outbox.LinkToAsync(app, "/Account/ConfirmEmail?", email));
         Assert.Contains("Your address is confirmed", await confirm.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 

@@ -18,10 +18,13 @@ internal static partial class Outbox
         return Written(app.DataDirectory);
     }
 
-    /// <summary>Path and query of the first link to <paramref name="page"/> in the messages, for a relative request.</summary>
-    public static async Task<string> LinkToAsync(TestApp app, string page)
+    /// <summary>
+    /// Path and query of the first link to <paramref name="page"/> in the messages (only those addressed to
+    /// <paramref name="to"/>, when given), for a relative request.
+    /// </summary>
+    public static async Task<string> LinkToAsync(TestApp app, string page, string? to = null)
     {
-        foreach (var message in await MessagesAsync(app))
+        foreach (var message in (await MessagesAsync(app)).Where(m => to is null || m.Contains("To: " + to, StringComparison.OrdinalIgnoreCase)))
         {
             var match = Link().Match(message);
             if (match.Success && match.Value.Contains(page, StringComparison.Ordinal))

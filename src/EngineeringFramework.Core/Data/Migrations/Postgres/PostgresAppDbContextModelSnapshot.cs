@@ -944,6 +944,20 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.ToTable("RoleTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Users.DeletedAccount", b =>
+                {
+                    b.Property<string>("AuthSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AuthSubject");
+
+                    b.ToTable("DeletedAccounts");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -956,6 +970,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(255)");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("DisplayName")

@@ -957,6 +957,21 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.ToTable("RoleTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.Users.DeletedAccount", b =>
+                {
+                    b.Property<string>("AuthSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeletedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AuthSubject");
+
+                    b.ToTable("DeletedAccounts");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -970,6 +985,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("CreatedAt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeletedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")

@@ -13,6 +13,9 @@ public sealed class SignInModel : AccountPageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Arrived from "Sign out everywhere" (a fixed notice; the query value is never echoed).</summary>
+    public bool SignedOutEverywhere => Request.Query["signedOut"] == "everywhere";
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (IsExternal)

@@ -12,6 +12,8 @@ namespace EngineeringFramework.Server.Identity.Pages.Account;
 /// </summary>
 public sealed class SignOutModel : AccountPageModel
 {
+    public bool ExternalSignIn => IsExternal;
+
     public IActionResult OnGet() => Page();
 
     public async Task<IActionResult> OnPostAsync()

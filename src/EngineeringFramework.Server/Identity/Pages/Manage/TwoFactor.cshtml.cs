@@ -6,7 +6,9 @@ namespace EngineeringFramework.Server.Identity.Pages.Manage;
 
 /// <summary>
 /// Turns TOTP on (after proving a working authenticator with one code) and shows ten recovery codes once; Identity
-/// stores only their hashes' equivalent and each works a single time. Requires the session cookie (fallback policy).
+/// stores only their hashes' equivalent and each works a single time. Turning it off takes the current password (or a
+/// sign-in within the last five minutes, see <see cref="Accounts.Reauthentication"/>): it is what stands between a
+/// stolen password and the account. Requires the session cookie (fallback policy).
 /// </summary>
 public sealed class TwoFactorModel : AccountPageModel
 {
@@ -15,13 +17,25 @@ public sealed class TwoFactorModel : AccountPageModel
     [Display(Name = "Code from your authenticator app")]
     public string Code { get; set; } = string.Empty;
 
+    [BindProperty]
+    [DataType(DataType.Password)]
+    [StringLength(256)]
+    [Display(Name = "Current password")]
+    public string? CurrentPassword { get; set; }
+
     public bool Enabled { get; private set; }
+
+    /// <summary>Whether turning it off must ask for the password (no sign-in within the last five minutes).</summary>
+    public bool PasswordNeeded { get; private set; } = true;
 
     public string? SharedKey { get; private set; }
 
     public string? AuthenticatorUri { get; private set; }
 
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
+    /// <summary>Just turned off (the page then offers to turn it on again).</summary>
+    public bool TurnedOff { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -55,6 +69,12 @@ public sealed class TwoFactorModel : AccountPageModel
             return Challenge();
         }
 
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync(users, user);
+            return Page();
+        }
+
         var code = Code.Replace(" ", string.Empty, StringComparison.Ordinal);
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
         {
@@ -86,17 +106,29 @@ public sealed class TwoFactorModel : AccountPageModel
             return Challenge();
         }
 
+        // The authenticator code belongs to the other form.
+        ModelState.Remove(nameof(Code));
+        var reauthentication = Service<Accounts.Reauthentication>();
+        if (!reauthentication.SignedInRecently(User) && !await reauthentication.PasswordMatchesAsync(user, CurrentPassword))
+        {
+            ModelState.AddModelError(nameof(CurrentPassword), Accounts.Reauthentication.WrongPassword);
+            await LoadAsync(users, user);
+            return Page();
+        }
+
         await users.SetTwoFactorEnabledAsync(user, false);
 
         // A new key, so an authenticator copied before cannot be used if TOTP is turned on again.
         await users.ResetAuthenticatorKeyAsync(user);
         await Service<SignInManager<IdentityUser>>().RefreshSignInAsync(user);
         await LoadAsync(users, user);
+        TurnedOff = true;
         return Page();
     }
 
     private async Task LoadAsync(UserManager<IdentityUser> users, IdentityUser user)
     {
+        PasswordNeeded = !Service<Accounts.Reauthentication>().SignedInRecently(User);
         Enabled = await users.GetTwoFactorEnabledAsync(user);
         if (Enabled)
         {
