@@ -123,13 +123,17 @@ async function openBrowser(run) {
   });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const reports = [];
+  let reported;
+  const firstReport = new Promise((done) => { reported = done; });
+  const report = (text) => { reports.push(text); reported(text); };
   await context.addInitScript(VIOLATION_REPORTER);
-  context.on("console", (message) => { if (/content security policy/i.test(message.text())) reports.push(`console ${message.type()}: ${message.text()}`); });
-  context.on("weberror", (error) => reports.push(`page error: ${error.error()}`));
+  context.on("console", (message) => { if (/content security policy/i.test(message.text())) report(`console ${message.type()}: ${message.text()}`); });
+  context.on("weberror", (error) => report(`page error: ${error.error()}`));
   let step = 0;
   return {
     context,
     reports,
+    firstReport,
     async screenshot(page, name) {
       step++;
       await page.screenshot({ path: join(screenshots, `oauth-${run}-${String(step).padStart(2, "0")}-${name}.png`), fullPage: true });
@@ -153,6 +157,30 @@ function totp(base32Key, now = Date.now()) {
   const hash = createHmac("sha1", key).update(counter).digest();
   const offset = hash[hash.length - 1] & 0x0f;
   return String((hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+/**
+ * The watch the runs rely on is not blind: a form on the sign-in page (whose policy allows forms to post to this
+ * origin only) submitted to the client's redirect URI is refused, and the refusal is reported.
+ */
+async function checkTheWatch(redirectUrl) {
+  const browser = await openBrowser("watch");
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(new URL("/Account/SignIn", base).href);
+    await page.evaluate((action) => {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = action;
+      document.body.append(form);
+      form.submit();
+    }, redirectUrl);
+    const timeout = new Promise((done) => setTimeout(() => done(undefined), STEP_TIMEOUT_MS).unref());
+    const first = await Promise.race([browser.firstReport, timeout]);
+    check("the browser watch reports a form-action refusal it is shown", first?.includes("form-action") === true, first ?? "nothing reported");
+  } finally {
+    await browser.close();
+  }
 }
 
 /** Turns two-factor sign-in on as the person does, at /Manage/TwoFactor; returns the shared key. */
@@ -265,18 +293,18 @@ async function runFlow({ run, callbacks, clientMetadataUrl, documentFetches, tot
       const page = await browser.context.newPage();
       await page.goto(authorizationUrl.href);
       // A new profile holds no session: the authority sends the browser to sign in first.
-      await page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "Sign in", exact: true, level: 1 }).waitFor();
       check(label("a signed-out browser is sent to sign in first"), new URL(page.url()).pathname === "/Account/SignIn", page.url());
       await browser.screenshot(page, "sign-in");
       await signIn(page);
       if (totpKey) {
-        await page.getByRole("heading", { name: "Two-factor sign-in", level: 1 }).waitFor();
+        await page.getByRole("heading", { name: "Two-factor sign-in", exact: true, level: 1 }).waitFor();
         check(label("the password alone is not enough: the two-factor step is asked"), new URL(page.url()).pathname === "/Account/SignInTwoFactor", page.url());
         await page.getByLabel("Authenticator code or recovery code").fill(totp(totpKey));
         await browser.screenshot(page, "two-factor");
         await page.getByRole("button", { name: "Continue" }).click();
       }
-      await page.getByRole("heading", { name: "Allow access?", level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "Allow access?", exact: true, level: 1 }).waitFor();
       const request = page.locator("#consent-client");
       const named = (await request.innerText()).includes(clientName) && (await request.innerText()).includes("name not verified");
       check(label("the consent page names the client, marked as not verified"), named, await request.innerText());
@@ -383,6 +411,7 @@ const callbacks = await startCallbackServer();
 let documents;
 try {
   await grantMcpAccess();
+  await checkTheWatch(callbacks.redirectUrl);
   await runFlow({ run: "dcr", callbacks, clientName: "CI TypeScript SDK (dcr)" });
   documents = await startDocumentServer(callbacks.redirectUrl);
   await runFlow({ run: "metadata-document", callbacks, clientMetadataUrl: documents.url, documentFetches: documents.fetches, clientName: "CI TypeScript SDK (metadata document)" });
