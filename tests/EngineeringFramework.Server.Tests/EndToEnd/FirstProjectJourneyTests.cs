@@ -11,6 +11,7 @@ namespace EngineeringFramework.Server.Tests.EndToEnd;
 /// A newcomer's first session in a real headless Chromium against the real server (Kestrel, the database the
 /// suite runs on): every step goes through the pages as a person would, by their labels and roles.
 /// </summary>
+[Collection(nameof(BrowserJourneys))]
 public sealed partial class FirstProjectJourneyTests
 {
     private const string Email = "newcomer@example.test";
@@ -155,6 +156,7 @@ public sealed partial class FirstProjectJourneyTests
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(0);
         await Expect(page.GetByText("Acme Rockets")).ToHaveCountAsync(0);
         await chromium.ScreenshotAsync("signed-out");
+        chromium.AssertNoContentSecurityPolicyReports();
     }
 
     /// <summary>The checklist entry whose link is the item's name.</summary>
