@@ -7,7 +7,7 @@ namespace EngineeringFramework.Server.Hosting;
 /// <summary>
 /// The deployment-level settings, read from plain environment variables (or any configuration source
 /// under the same key) and validated before the server listens. Every problem is reported, each naming
-/// its setting; in Production a single problem stops the process.
+/// its setting; outside Development (see <see cref="DeploymentEnvironment"/>) a single problem stops the process.
 /// </summary>
 internal sealed record ServerSettings
 {
@@ -43,7 +43,13 @@ internal sealed record ServerSettings
     public static (ServerSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var errors = new List<string>();
-        var production = environment.IsProduction();
+        if (DeploymentEnvironment.Problem(environment) is { } environmentProblem)
+        {
+            errors.Add(environmentProblem);
+        }
+
+        // Production's rules for every environment but exactly Development (DeploymentEnvironment says why).
+        var production = !DeploymentEnvironment.IsDevelopment(environment);
 
         var dataDirectory = Path.GetFullPath(configuration[DataDirKey] is { Length: > 0 } dir ? dir : "data");
 

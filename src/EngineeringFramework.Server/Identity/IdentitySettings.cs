@@ -52,7 +52,8 @@ internal sealed record IdentitySettings
     public static (IdentitySettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var errors = new List<string>();
-        var production = environment.IsProduction();
+        // Production's rules (no generated signing key, https issuers) for every environment but exactly Development.
+        var production = !Hosting.DeploymentEnvironment.IsDevelopment(environment);
         var signingKey = Blank(configuration[SigningKeyKey]);
         var previousKey = Blank(configuration[PreviousSigningKeyKey]);
         var authorityRaw = Blank(configuration[AuthorityKey]);
