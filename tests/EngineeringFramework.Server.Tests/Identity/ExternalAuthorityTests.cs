@@ -91,6 +91,37 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityFixture fixture) : I
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("https://ef.example.test/api", "1 entry")]
+    [InlineData("https://ef.example.test/api,https://ef.example.test/api/", "the same audience twice")]
+    [InlineData("https://ef.example.test/api,https://EF.example.test/API", "the same audience twice")]
+    [InlineData("https://ef.example.test/api,https://ef.example.test/mcp,https://ef.example.test/other", "3 entries")]
+    public async Task External_mode_refuses_to_start_without_two_distinct_audiences(string audiences, string described)
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync("Production", new Dictionary<string, string?>
+        {
+            ["AUTH_SIGNING_KEY"] = null,
+            ["AUTH_AUTHORITY"] = "https://tenant.auth0.example/",
+            ["AUTH_CLIENT_ID"] = "client",
+            ["AUTH_CLIENT_SECRET"] = "secret",
+            ["AUTH_AUDIENCES"] = audiences,
+        }));
+
+        Assert.Contains($"AUTH_AUDIENCES must name exactly two different audiences, the REST API's first, then the MCP server's", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"it has {described}.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_api_token_does_not_open_the_second_hosts_mcp_surface()
+    {
+        var apiToken = fixture.Issuer.MintToken("external-subject-5", "ext5@example.test", fixture.IssuerAudiences.Api);
+        using var client = fixture.Resource.ClientWithToken(apiToken);
+
+        using var mcp = await client.GetAsync(new Uri(AudienceProbeEndpoints.McpProbe, UriKind.Relative), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, mcp.StatusCode);
+    }
+
     [Fact]
     public async Task A_token_signed_by_another_key_is_refused()
     {
