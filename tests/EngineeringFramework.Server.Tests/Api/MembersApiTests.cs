@@ -45,6 +45,52 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
     }
 
     [Fact]
+    public async Task Invitation_accepted_by_the_wrong_account_is_a_403_naming_the_token_and_nothing_is_written()
+    {
+        var admin = await server.App.OnboardAsync("wrong-admin", "Wrong org");
+        await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "wrong-invitee@example.com", role = "Admin" }, Cancel);
+        var token = InvitationToken("wrong-invitee@example.com");
+        var forwardedTo = server.App.ApiClientFor("wrong-holder");
+        Assert.Equal(HttpStatusCode.OK, (await forwardedTo.GetAsync("/api/v1/me", Cancel)).StatusCode);
+        var before = await server.App.SnapshotAsync();
+
+        var refused = await forwardedTo.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
+
+        var body = await refused.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Contains("w•••@example.com", problem.GetProperty("errors").GetProperty("token")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("w•••@example.com", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-invitee", body, StringComparison.Ordinal);
+        Assert.Equal(before, await server.App.SnapshotAsync());
+
+        var invitee = server.App.ApiClientFor("wrong-invitee");
+        var accepted = await invitee.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("Admin", (await accepted.ReadJsonAsync()).GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task An_account_that_changed_its_address_accepts_with_the_new_one_and_no_longer_with_the_old()
+    {
+        var admin = await server.App.OnboardAsync("move-admin", "Move org");
+        // A member of an organization already, so the API caller cache knows them under the old address.
+        var mover = await server.App.OnboardAsync("mover", "Mover's own org");
+        await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "mover-new@example.com" }, Cancel);
+        var token = InvitationToken("mover-new@example.com");
+
+        var withOldAddress = await mover.Client.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
+        var moved = server.App.ApiClientFor("mover", "mover-new@example.com");
+        var withNewAddress = await moved.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
+
+        Assert.Equal(HttpStatusCode.Forbidden, withOldAddress.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withNewAddress.StatusCode);
+        Assert.Equal("mover-new@example.com", (await moved.GetFromJsonAsync<JsonElement>("/api/v1/me", Cancel)).GetProperty("email").GetString());
+        Assert.Equal(mover.UserId, await server.App.UserIdAsync("mover"));
+    }
+
+    [Fact]
     public async Task Revoked_or_unknown_invitation_tokens_are_404()
     {
         var admin = await server.App.OnboardAsync("rev-admin", "Rev org");

@@ -7,6 +7,7 @@ using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Server.Tests.Identity;
 
@@ -120,6 +121,55 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityFixture fixture) : I
         using var mcp = await client.GetAsync(new Uri(AudienceProbeEndpoints.McpProbe, UriKind.Relative), Cancel);
 
         Assert.Equal(HttpStatusCode.Unauthorized, mcp.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_external_address_counts_as_verified_only_when_the_provider_says_email_verified_true()
+    {
+        var steps = new (string Email, object? Verified)[]
+        {
+            ("ext6@example.test", null),
+            ("ext6@example.test", true),
+            ("ext6@example.test", null),
+            ("ext6@example.test", "false"),
+            ("ext6@example.test", "true"),
+            ("ext6-new@example.test", null),
+        };
+        var seen = new List<(string, bool)>();
+
+        foreach (var (email, verified) in steps)
+        {
+            using var client = fixture.Resource.ClientWithToken(ExternalToken("external-subject-6", email, verified));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel)).StatusCode);
+            seen.Add(await StoredEmailAsync("external-subject-6"));
+        }
+
+        // No claim: not verified at first, and later the earlier answer for the same address stands; a new address starts unverified.
+        Assert.Equal(
+            [("ext6@example.test", false), ("ext6@example.test", true), ("ext6@example.test", true), ("ext6@example.test", false), ("ext6@example.test", true), ("ext6-new@example.test", false)],
+            seen);
+    }
+
+    /// <summary>A token as the provider would sign it, with <c>email_verified</c> as given (left out when null).</summary>
+    private string ExternalToken(string subject, string email, object? emailVerified)
+    {
+        var audiences = fixture.IssuerAudiences;
+        var key = fixture.Issuer.App.Services.GetRequiredService<SigningKeys>().Current;
+        var claims = Jwt.Claims(audiences.Issuer, audiences.Api, Now, subject: subject);
+        claims["email"] = email;
+        if (emailVerified is not null)
+        {
+            claims["email_verified"] = emailVerified;
+        }
+
+        return Jwt.Create(Jwt.Header("RS256", key.KeyId), claims, Jwt.Rs256(key.Rsa));
+    }
+
+    private async Task<(string Email, bool Verified)> StoredEmailAsync(string subject)
+    {
+        await using var scope = fixture.Resource.App.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Data.AppDbContext>().Users.AsNoTracking().SingleAsync(u => u.AuthSubject == subject, Cancel);
+        return (user.Email, user.EmailVerified);
     }
 
     [Fact]
