@@ -136,6 +136,7 @@ internal static partial class ServerHost
         app.UseAntiforgery();
 
         app.MapAppHealth();
+        app.MapSecurityTxt();
         app.MapAppIdentity();
         app.MapAppApi();
         app.MapAppMcp();

@@ -40,6 +40,9 @@ internal sealed record ServerSettings
     /// <summary>The GitHub REST API root (with a trailing slash): github.com's, or a GitHub Enterprise Server's <c>/api/v3/</c>.</summary>
     public required Uri GitHubApiUrl { get; init; }
 
+    /// <summary>Where to report vulnerabilities (a <c>mailto:</c> or <c>https:</c> URI), or null when none is published.</summary>
+    public Uri? SecurityContact { get; init; }
+
     public static (ServerSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var errors = new List<string>();
@@ -92,6 +95,7 @@ internal sealed record ServerSettings
         }
 
         var gitHubApiUrl = ReadGitHubApiUrl(configuration[GitHubApiUrlKey], errors);
+        var securityContact = Hosting.SecurityContact.Read(configuration[Hosting.SecurityContact.Key], errors);
 
         if (errors.Count > 0)
         {
@@ -109,6 +113,7 @@ internal sealed record ServerSettings
             TrustedNetworks = networks,
             MigrateOnStart = migrateOnStart,
             GitHubApiUrl = gitHubApiUrl!,
+            SecurityContact = securityContact,
         }, errors);
     }
 
