@@ -49,7 +49,7 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
     {
         var admin = await server.App.OnboardAsync("wrong-admin", "Wrong org");
         await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "wrong-invitee@example.com", role = "Admin" }, Cancel);
-        var token = InvitationToken("wrong-invitee@example.com");
+        var token = await InvitationTokenAsync("wrong-invitee@example.com");
         var forwardedTo = server.App.ApiClientFor("wrong-holder");
         Assert.Equal(HttpStatusCode.OK, (await forwardedTo.GetAsync("/api/v1/me", Cancel)).StatusCode);
         var before = await server.App.SnapshotAsync();
@@ -78,7 +78,7 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
         // A member of an organization already, so the API caller cache knows them under the old address.
         var mover = await server.App.OnboardAsync("mover", "Mover's own org");
         await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "mover-new@example.com" }, Cancel);
-        var token = InvitationToken("mover-new@example.com");
+        var token = await InvitationTokenAsync("mover-new@example.com");
 
         var withOldAddress = await mover.Client.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
         var moved = server.App.ApiClientFor("mover", "mover-new@example.com");

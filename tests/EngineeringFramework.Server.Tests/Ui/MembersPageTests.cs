@@ -39,7 +39,7 @@ public sealed partial class MembersPageTests
         var (admin, orgId) = await UiBrowser.WithOrganizationAsync(app, "admin3@example.test", "Acme");
         using var _ = admin;
         using var invited = await admin.SubmitAsync($"/orgs/{orgId}/members", "invite-member", new() { ["Invite.Email"] = "invitee@example.test", ["Invite.Role"] = "Admin" });
-        var mail = Outbox.Messages(app.DataDirectory).Single(m => m.Contains("To: invitee@example.test", StringComparison.Ordinal));
+        var mail = (await Outbox.MessagesAsync(app)).Single(m => m.Contains("To: invitee@example.test", StringComparison.Ordinal));
         var link = new Uri(InvitationLink().Match(mail).Value).PathAndQuery;
         using var stranger = await UiBrowser.SignUpAsync(app, "stranger@example.test");
 
