@@ -4,9 +4,11 @@ using FluentValidation;
 namespace EngineeringFramework.Core.GitHubSync;
 
 /// <summary>
-/// Connects (or reconnects) the organization's framework repository. <see cref="Token"/> is write-only:
-/// null keeps the stored token (it is checked again against the new repository and branch), a value
-/// replaces it once GitHub accepted it.
+/// Connects (or reconnects) the organization's framework repository. <see cref="Token"/> is write-only: a
+/// value replaces the stored token once GitHub accepted it; null keeps the stored token (checked with GitHub
+/// again), but only while <see cref="Owner"/>, <see cref="Repository"/> and <see cref="Branch"/> stay as they
+/// are. Changing any of them requires the token again, so a token is never used for a source it was not
+/// entered for (see <see cref="GitHubSyncService.ConfigureAsync"/>).
 /// </summary>
 public sealed record ConfigureGitHubSyncRequest(string? Owner, string? Repository, string? Branch, string? Token);
 

@@ -42,8 +42,16 @@ public sealed class GitHubSyncService(
 
     /// <summary>
     /// Saves owner, repository and branch, and the token if one is given. The token (new or stored) is first
-    /// checked against GitHub for that repository and branch: only working credentials are saved.
+    /// checked against GitHub for that repository and branch: only working credentials are saved. The stored
+    /// token serves only the owner, repository and branch it was entered with: a request that changes any of
+    /// them without a token is a validation error naming <c>Token</c>, and nothing is written or sent.
     /// </summary>
+    /// <remarks>
+    /// A token is its owner's credential, often wider than one repository (a classic token with <c>repo</c> reads
+    /// every private repository its owner can). Reusing it for another source would let any other admin point it at
+    /// a repository its owner never chose and import that repository's content, readable by every member.
+    /// Whoever changes the source therefore enters a token for it.
+    /// </remarks>
     public async Task<GitHubSyncView> ConfigureAsync(Caller caller, Guid organizationId, ConfigureGitHubSyncRequest request, CancellationToken cancellationToken)
     {
         await new ConfigureGitHubSyncValidator().ValidateAndThrowAsync(request, cancellationToken);
@@ -52,14 +60,19 @@ public sealed class GitHubSyncService(
 
         var settings = await db.GitHubSyncSettings.SingleOrDefaultAsync(cancellationToken);
         var token = request.Token?.Trim();
-        if (token is null && settings?.TokenCiphertext is { } stored)
-        {
-            token = secrets.OpenToken(organizationId, stored);
-        }
-
         if (token is null)
         {
-            throw new ValidationException([new ValidationFailure(nameof(request.Token), "A personal access token with Contents: read on the repository is required.")]);
+            if (settings?.TokenCiphertext is not { } stored)
+            {
+                throw new ValidationException([new ValidationFailure(nameof(request.Token), "A personal access token with Contents: read on the repository is required.")]);
+            }
+
+            if (!SameSource(settings, request))
+            {
+                throw new ValidationException([new ValidationFailure(nameof(request.Token), TokenRequiredForNewSource)]);
+            }
+
+            token = secrets.OpenToken(organizationId, stored);
         }
 
         using (var github = new GitHubRepositoryClient(options, transport.Handler, request.Owner!, request.Repository!, token))
@@ -85,9 +98,7 @@ public sealed class GitHubSyncService(
             };
             db.GitHubSyncSettings.Add(settings);
         }
-        else if (!string.Equals(settings.Owner, request.Owner, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(settings.Repository, request.Repository, StringComparison.OrdinalIgnoreCase)
-            || settings.Branch != request.Branch)
+        else if (!SameSource(settings, request))
         {
             // Another source: its first sync must import even if it happens to sit at the same commit id.
             settings.SyncedCommitSha = null;
@@ -107,6 +118,15 @@ public sealed class GitHubSyncService(
         await db.SaveChangesAsync(cancellationToken);
         return await ViewAsync(organizationId, cancellationToken);
     }
+
+    public const string TokenRequiredForNewSource =
+        "Changing the owner, repository or branch requires entering the token again: a stored token is used only for the repository and branch it was entered for.";
+
+    /// <summary>GitHub owner and repository names ignore case; branch names do not.</summary>
+    private static bool SameSource(GitHubSyncSettings settings, ConfigureGitHubSyncRequest request)
+        => string.Equals(settings.Owner, request.Owner, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(settings.Repository, request.Repository, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(settings.Branch, request.Branch, StringComparison.Ordinal);
 
     /// <summary>Erases the stored token; syncs fail until a new one is entered. The rest of the connection stays.</summary>
     public async Task<GitHubSyncView> RemoveTokenAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)

@@ -17,12 +17,14 @@ internal static class InvitationMail
 
             Accept the invitation: {link}
 
+            Sign in with this address ({to}) to accept: the invitation works only for the account with this confirmed address.
             The link works once and expires on {expires}. If you did not expect it, ignore this message.
             """;
         var html = $"""
             <p>{WebUtility.HtmlEncode(who)} invited you to join <strong>{WebUtility.HtmlEncode(organization)}</strong> on Engineering Framework.</p>
             <p><a href="{WebUtility.HtmlEncode(link)}">Accept the invitation</a></p>
-            <p>The link works once and expires on {expires}. If you did not expect it, ignore this message.</p>
+            <p>Sign in with this address ({WebUtility.HtmlEncode(to)}) to accept: the invitation works only for the account with this confirmed address.
+            The link works once and expires on {expires}. If you did not expect it, ignore this message.</p>
             """;
         return new MailMessage(to, subject, text, html);
     }

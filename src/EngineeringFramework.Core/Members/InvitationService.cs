@@ -10,9 +10,15 @@ using Microsoft.EntityFrameworkCore;
 namespace EngineeringFramework.Core.Members;
 
 /// <summary>
-/// Invitations by email. The token is a 256-bit bearer secret that lives only in the mailed link (the
-/// database keeps its SHA-256); whoever signs in and presents it joins, once, within seven days.
+/// Invitations by email. The token is a 256-bit secret that lives only in the mailed link (the database keeps
+/// its SHA-256), and it is bound to the address it was mailed to: only a signed-in account whose confirmed
+/// address is that one joins with it, once, within seven days.
 /// </summary>
+/// <remarks>
+/// A token alone is not enough because links travel: a forwarded, leaked or mis-sent invitation (an admin one
+/// above all) would otherwise make whoever holds it a member. The mail proves the address; the issuer proves
+/// the account owns it (<see cref="Users.User.EmailVerified"/>).
+/// </remarks>
 public sealed class InvitationService(
     AppDbContext db, TenantContext tenant, Authorizer authorizer, RelationshipWriter relationships, TimeProvider time, IMailSender mail, MemberOptions options)
 {
@@ -65,6 +71,9 @@ public sealed class InvitationService(
     /// <summary>
     /// The signed-in caller joins with the role the invitation names. Unknown, expired, revoked and used
     /// tokens are the same <see cref="NotFoundException"/>, so a token reveals nothing but "works" or "doesn't".
+    /// A working token presented by an account whose confirmed address is not the invited one (compared without
+    /// regard to case) is <see cref="InvitationForAnotherAccountException"/>, and nothing is written: the
+    /// invitation stays open for the right account.
     /// </summary>
     public async Task<AcceptedInvitation> AcceptAsync(Caller caller, AcceptInvitationRequest request, CancellationToken cancellationToken)
     {
@@ -76,6 +85,17 @@ public sealed class InvitationService(
         var invitation = await db.Invitations.BypassTenantFilter().AsNoTracking()
             .SingleOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, cancellationToken)
             ?? throw new NotFoundException(What);
+
+        // Users are global (no tenant filter): the caller's own row, kept current from their token or session.
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == caller.UserId)
+            .Select(u => new { u.Email, u.EmailVerified }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException(What);
+        var sameAddress = string.Equals(account.Email.Trim(), invitation.Email, StringComparison.OrdinalIgnoreCase);
+        if (!sameAddress || !account.EmailVerified)
+        {
+            throw new InvitationForAnotherAccountException(invitation.Email, sameAddressUnconfirmed: sameAddress);
+        }
+
         tenant.Set(invitation.OrganizationId);
         if (await db.Memberships.AnyAsync(m => m.UserId == caller.UserId, cancellationToken))
         {

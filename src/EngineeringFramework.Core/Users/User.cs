@@ -11,7 +11,18 @@ public sealed class User
     /// </summary>
     public required string AuthSubject { get; set; }
 
+    /// <summary>
+    /// The address the issuer last gave for this account. Kept current from the token or session on every request
+    /// that brings a different one (an account may change its address), so it is only as fresh as the caller's last visit.
+    /// </summary>
     public required string Email { get; set; }
+
+    /// <summary>
+    /// Whether the issuer vouches that <see cref="Email"/> belongs to this account: always for the embedded authority
+    /// (it signs in confirmed accounts only), and for an external provider only when it says <c>email_verified: true</c>.
+    /// Anything that trusts the address (an invitation bound to it) requires this.
+    /// </summary>
+    public bool EmailVerified { get; set; }
 
     public required string DisplayName { get; set; }
 

@@ -24,7 +24,7 @@ internal static class ApiCaller
     private static readonly PerModel<Func<AppDbContext, string, CancellationToken, Task<KnownUser?>>> FindKnownUser = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, string subject, CancellationToken _) => db.Users.AsNoTracking()
             .Where(u => u.AuthSubject == subject)
-            .Select(u => new KnownUser(u.Id, db.Memberships.IgnoreQueryFilters(new[] { TenantFilter.Name }).Any(m => m.UserId == u.Id)))
+            .Select(u => new KnownUser(u.Id, db.Memberships.IgnoreQueryFilters(new[] { TenantFilter.Name }).Any(m => m.UserId == u.Id), u.Email, u.EmailVerified))
             .FirstOrDefault()));
 
     public static Caller GetCaller(this HttpContext context)
@@ -38,6 +38,7 @@ internal static class ApiCaller
             var http = context.HttpContext;
             var subject = http.User.FindFirstValue("sub") ?? http.User.FindFirstValue(ClaimTypes.NameIdentifier);
             var cache = http.RequestServices.GetRequiredService<ApiCallerCache>();
+            var users = http.RequestServices.GetRequiredService<AppUserProvisioner>();
             KnownUser? known = null;
             if (!string.IsNullOrEmpty(subject) && !cache.TryGet(subject, out known))
             {
@@ -50,17 +51,28 @@ internal static class ApiCaller
                 }
             }
 
+            // A token with another address (or verification) than the stored one: the provisioner below writes the change.
+            // Comparing strings costs nothing; the write happens once per change, not per request.
+            if (known is not null && !users.EmailOf(http.User).IsCurrent(known.Email, known.EmailVerified))
+            {
+                known = null;
+            }
+
             if (known is null)
             {
                 var db = http.RequestServices.GetRequiredService<AppDbContext>();
-                var user = await http.RequestServices.GetRequiredService<AppUserProvisioner>().FindOrCreateAsync(http.User, http.RequestAborted);
+                var user = await users.FindOrCreateAsync(http.User, http.RequestAborted);
                 if (user is null)
                 {
                     return TypedResults.Unauthorized();
                 }
 
                 // The caller's own memberships, across organizations: whether they have any at all.
-                known = new KnownUser(user.Id, await db.Memberships.BypassTenantFilter().AnyAsync(m => m.UserId == user.Id, http.RequestAborted));
+                known = new KnownUser(user.Id, await db.Memberships.BypassTenantFilter().AnyAsync(m => m.UserId == user.Id, http.RequestAborted), user.Email, user.EmailVerified);
+                if (known.HasMembership)
+                {
+                    cache.Set(subject!, known);
+                }
             }
 
             if (requireMembership)
@@ -81,8 +93,8 @@ internal static class ApiCaller
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
-    /// <summary>Who the token's subject is, and whether they belong to any organization yet.</summary>
-    internal sealed record KnownUser(Guid UserId, bool HasMembership);
+    /// <summary>Who the token's subject is, whether they belong to any organization yet, and their stored address.</summary>
+    internal sealed record KnownUser(Guid UserId, bool HasMembership, string Email, bool EmailVerified);
 }
 
 /// <summary>

@@ -73,6 +73,24 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             });
         }
 
+        if (exception is FieldForbiddenException refused)
+        {
+            // 403, not 404: the caller holds what they sent (an invitation link) and may learn that it works, only not
+            // for them. Not 409 either: no change of state makes it work for this caller; another account would.
+            var refusedField = ToCamelCasePath(refused.Field);
+            httpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [refusedField] = [refused.Message] })
+                {
+                    Status = 403,
+                    Title = "Forbidden",
+                    Detail = refused.Message,
+                },
+            });
+        }
+
         var (status, title, detail) = exception switch
         {
             NotFoundException notFound => (StatusCodes.Status404NotFound, "Not found", notFound.Message),

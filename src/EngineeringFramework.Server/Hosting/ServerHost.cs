@@ -32,7 +32,7 @@ internal static partial class ServerHost
         var (mail, mailErrors) = MailSettings.Read(builder.Configuration);
         if (settings is null || identity is null || mail is null)
         {
-            error.WriteLine($"Engineering Framework cannot start ({builder.Environment.EnvironmentName}): configuration is invalid.");
+            error.WriteLine($"Engineering Framework cannot start ({DeploymentEnvironment.Describe(builder.Environment)}): configuration is invalid.");
             foreach (var problem in errors.Concat(identityErrors).Concat(mailErrors))
             {
                 error.WriteLine($"  - {problem}");
@@ -136,6 +136,7 @@ internal static partial class ServerHost
         app.UseAntiforgery();
 
         app.MapAppHealth();
+        app.MapSecurityTxt();
         app.MapAppIdentity();
         app.MapAppApi();
         app.MapAppMcp();

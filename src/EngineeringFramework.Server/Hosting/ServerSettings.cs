@@ -7,7 +7,7 @@ namespace EngineeringFramework.Server.Hosting;
 /// <summary>
 /// The deployment-level settings, read from plain environment variables (or any configuration source
 /// under the same key) and validated before the server listens. Every problem is reported, each naming
-/// its setting; in Production a single problem stops the process.
+/// its setting; outside Development (see <see cref="DeploymentEnvironment"/>) a single problem stops the process.
 /// </summary>
 internal sealed record ServerSettings
 {
@@ -40,10 +40,19 @@ internal sealed record ServerSettings
     /// <summary>The GitHub REST API root (with a trailing slash): github.com's, or a GitHub Enterprise Server's <c>/api/v3/</c>.</summary>
     public required Uri GitHubApiUrl { get; init; }
 
+    /// <summary>Where to report vulnerabilities (a <c>mailto:</c> or <c>https:</c> URI), or null when none is published.</summary>
+    public Uri? SecurityContact { get; init; }
+
     public static (ServerSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var errors = new List<string>();
-        var production = environment.IsProduction();
+        if (DeploymentEnvironment.Problem(environment) is { } environmentProblem)
+        {
+            errors.Add(environmentProblem);
+        }
+
+        // Production's rules for every environment but exactly Development (DeploymentEnvironment says why).
+        var production = !DeploymentEnvironment.IsDevelopment(environment);
 
         var dataDirectory = Path.GetFullPath(configuration[DataDirKey] is { Length: > 0 } dir ? dir : "data");
 
@@ -86,6 +95,7 @@ internal sealed record ServerSettings
         }
 
         var gitHubApiUrl = ReadGitHubApiUrl(configuration[GitHubApiUrlKey], errors);
+        var securityContact = Hosting.SecurityContact.Read(configuration[Hosting.SecurityContact.Key], errors);
 
         if (errors.Count > 0)
         {
@@ -103,6 +113,7 @@ internal sealed record ServerSettings
             TrustedNetworks = networks,
             MigrateOnStart = migrateOnStart,
             GitHubApiUrl = gitHubApiUrl!,
+            SecurityContact = securityContact,
         }, errors);
     }
 

@@ -91,6 +91,8 @@ internal static class AdminCommands
             {
                 AuthSubject = account.Id,
                 Email = Truncate(address, 320),
+                // The account was just created confirmed (EmailConfirmed above), as every embedded sign-in would report it.
+                EmailVerified = true,
                 DisplayName = Truncate(displayName, 200),
                 CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
             });

@@ -16,8 +16,9 @@ internal sealed record Audiences(string Issuer, string Api, string Mcp)
     {
         if (identity.IsExternal)
         {
-            var api = identity.Audiences[0];
-            return new Audiences(identity.Authority!.AbsoluteUri, api, identity.Audiences.Count > 1 ? identity.Audiences[1] : api);
+            // IdentitySettings guarantees exactly two distinct audiences: there is no fallback to one for both, which
+            // would let an API token open the MCP server (and the reverse) and skip the MCP-only checks.
+            return new Audiences(identity.Authority!.AbsoluteUri, identity.Audiences[0], identity.Audiences[1]);
         }
 
         var root = server.PublicUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
@@ -26,6 +27,4 @@ internal sealed record Audiences(string Issuer, string Api, string Mcp)
         // validation must compare with exactly that string.
         return new Audiences(server.PublicUrl.AbsoluteUri, root + "/api", root + "/mcp");
     }
-
-    public IReadOnlyList<string> All => Api == Mcp ? [Api] : [Api, Mcp];
 }

@@ -38,7 +38,7 @@ internal sealed record IdentitySettings
 
     public string? ClientSecret { get; init; }
 
-    /// <summary>External mode: the REST API's audience first, then (optionally) the MCP server's.</summary>
+    /// <summary>External mode: exactly two distinct audiences, the REST API's first, then the MCP server's.</summary>
     public IReadOnlyList<string> Audiences { get; init; } = [];
 
     public SmtpSettings? Smtp { get; init; }
@@ -52,7 +52,8 @@ internal sealed record IdentitySettings
     public static (IdentitySettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var errors = new List<string>();
-        var production = environment.IsProduction();
+        // Production's rules (no generated signing key, https issuers) for every environment but exactly Development.
+        var production = !Hosting.DeploymentEnvironment.IsDevelopment(environment);
         var signingKey = Blank(configuration[SigningKeyKey]);
         var previousKey = Blank(configuration[PreviousSigningKeyKey]);
         var authorityRaw = Blank(configuration[AuthorityKey]);
@@ -73,7 +74,13 @@ internal sealed record IdentitySettings
             audiences = [.. (configuration[AudiencesKey] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
             if (audiences.Count == 0)
             {
-                errors.Add($"{AudiencesKey} is not set; with {AuthorityKey} it lists the accepted token audiences (the REST API's first, then the MCP server's), comma-separated.");
+                errors.Add($"{AudiencesKey} is not set; with {AuthorityKey} it lists the two accepted token audiences, the REST API's first, then the MCP server's, comma-separated.");
+            }
+            else if (audiences.Count != 2 || SameAudience(audiences[0], audiences[1]))
+            {
+                // One audience for both surfaces would make every API token an MCP token too: a token handed to a script
+                // for the API could drive an agent, and MCP's own audience check would mean nothing. Refuse to guess.
+                errors.Add($"{AudiencesKey} must name exactly two different audiences, the REST API's first, then the MCP server's (for example https://ef.example.com/api,https://ef.example.com/mcp); it has {Describe(audiences)}.");
             }
 
             // Two authorities at once would leave it unclear whose tokens count: refuse rather than guess.
@@ -122,6 +129,13 @@ internal sealed record IdentitySettings
 
     // Records print every member; private keys and the client secret must never reach a log line.
     public override string ToString() => IsExternal ? $"external authority {Authority}" : "embedded authority";
+
+    // Token validation ignores a trailing slash on audiences by default, so "…/api" and "…/api/" would accept each
+    // other's tokens; a difference in case alone is no real second audience either.
+    private static bool SameAudience(string a, string b) => string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(List<string> audiences)
+        => audiences.Count == 2 ? "the same audience twice" : $"{audiences.Count} entr{(audiences.Count == 1 ? "y" : "ies")}";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -29,10 +29,13 @@ internal sealed class McpAccessHandler(IHttpContextAccessor http, McpCallerCache
             return;
         }
 
-        if (!cache.TryGet(subject, out var caller))
+        var users = httpContext.RequestServices.GetRequiredService<AppUserProvisioner>();
+
+        // A token with another address than the cached one goes to the provisioner, which keeps the user row current.
+        if (!cache.TryGet(subject, out var caller) || !users.EmailOf(context.User).IsCurrent(caller!.Email, caller.EmailVerified))
         {
             var services = httpContext.RequestServices;
-            var user = await services.GetRequiredService<AppUserProvisioner>().FindOrCreateAsync(context.User, httpContext.RequestAborted);
+            var user = await users.FindOrCreateAsync(context.User, httpContext.RequestAborted);
             if (user is null)
             {
                 context.Fail(new AuthorizationFailureReason(this, "No user."));
@@ -41,7 +44,7 @@ internal sealed class McpAccessHandler(IHttpContextAccessor http, McpCallerCache
 
             var servers = await services.GetRequiredService<Authorizer>().ListObjectsAsync(new Caller(user.Id, Surface.Mcp), "access", "mcp_server", httpContext.RequestAborted);
             var organizations = servers.Select(s => Guid.Parse(s.AsSpan("mcp_server:".Length))).Order().ToList();
-            caller = new McpCaller(user.Id, user.Email, user.DisplayName, organizations);
+            caller = new McpCaller(user.Id, user.Email, user.EmailVerified, user.DisplayName, organizations);
             cache.Set(subject, caller);
         }
 

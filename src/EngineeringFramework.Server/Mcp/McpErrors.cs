@@ -6,7 +6,7 @@ namespace EngineeringFramework.Server.Mcp;
 
 /// <summary>
 /// Use-case errors become tool errors the model can act on: not found (also for anything the caller may
-/// not read), refused, conflict, stale version, or the invalid fields by name. Anything else stays generic.
+/// not read), refused (naming the field when the refusal is about one), conflict, stale version, or the invalid fields by name. Anything else stays generic.
 /// </summary>
 internal static class McpErrors
 {
@@ -27,6 +27,10 @@ internal static class McpErrors
         catch (ForbiddenException e)
         {
             throw new McpException("Not allowed: " + e.Message);
+        }
+        catch (FieldForbiddenException e)
+        {
+            throw new McpException($"Not allowed ({Hosting.AppExceptionHandler.ToCamelCasePath(e.Field)}): {e.Message}");
         }
         catch (PreconditionFailedException e)
         {

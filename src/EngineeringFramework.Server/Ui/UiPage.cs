@@ -16,7 +16,7 @@ public enum PageOutcome
 /// <summary>
 /// The shape every page shares: resolve the signed-in user, keep a user without an organization in onboarding,
 /// load through the use cases, and map their typed errors once: not found to a 404 page, forbidden to a
-/// message, validation to field errors next to the inputs, and conflicts to a message that says what to do.
+/// message (next to the field when the refusal names one), validation to field errors next to the inputs, and conflicts to a message that says what to do.
 /// </summary>
 public abstract class UiPage : ComponentBase
 {
@@ -100,6 +100,10 @@ public abstract class UiPage : ComponentBase
         {
             SetOutcome(PageOutcome.Forbidden, StatusCodes.Status403Forbidden, e.Message);
         }
+        catch (FieldForbiddenException e)
+        {
+            SetOutcome(PageOutcome.Forbidden, StatusCodes.Status403Forbidden, e.Message);
+        }
 
         return false;
     }
@@ -133,6 +137,13 @@ public abstract class UiPage : ComponentBase
         catch (ForbiddenException e)
         {
             form.Fail(e.Message);
+            HttpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+        catch (FieldForbiddenException e)
+        {
+            // The message for the form as a whole, and next to the field when the page has an input for it.
+            form.Fail(e.Message);
+            form.Fail([(e.Field, e.Message)]);
             HttpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
         }
         catch (PreconditionFailedException)

@@ -283,6 +283,53 @@ public sealed class GitHubSyncTests
         await Assert.ThrowsAsync<ConflictException>(() => world.Sync(world.Ada, (s, c) => s.RequestSyncAsync(c, world.Acme, Cancel)));
     }
 
+    [Theory]
+    [InlineData("other-owner", GitHubSyncWorld.Repo, GitHubSyncWorld.Branch)]
+    [InlineData(GitHubSyncWorld.Owner, "other-repo", GitHubSyncWorld.Branch)]
+    [InlineData(GitHubSyncWorld.Owner, GitHubSyncWorld.Repo, "release")]
+    [InlineData(GitHubSyncWorld.Owner, GitHubSyncWorld.Repo, "Main")]
+    public async Task Changing_the_source_without_a_token_is_refused_naming_the_token_and_nothing_is_written_or_sent(string owner, string repository, string branch)
+    {
+        await using var world = await GitHubSyncWorld.CreateAsync();
+        world.GitHub.Push(owner, repository, branch, SyncFixtures.Framework());
+        await world.ConfigureAsync();
+        GitHubSyncSettings before;
+        await using (var db = world.Core.Database.CreateContext(world.Acme))
+        {
+            before = await db.GitHubSyncSettings.AsNoTracking().SingleAsync(Cancel);
+        }
+
+        world.GitHub.ClearRequests();
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => world.Sync(world.Ada, (s, c) => s.ConfigureAsync(c, world.Acme, new(owner, repository, branch, null), Cancel)));
+
+        var failure = Assert.Single(error.Errors);
+        Assert.Equal(("Token", GitHubSyncService.TokenRequiredForNewSource), (failure.PropertyName, failure.ErrorMessage));
+        Assert.Equal(0, world.GitHub.RequestCount);
+        await using (var db = world.Core.Database.CreateContext(world.Acme))
+        {
+            var after = await db.GitHubSyncSettings.AsNoTracking().SingleAsync(Cancel);
+            Assert.Equal((before.Owner, before.Repository, before.Branch, before.UpdatedAt), (after.Owner, after.Repository, after.Branch, after.UpdatedAt));
+            Assert.Equal(before.TokenCiphertext, after.TokenCiphertext);
+        }
+
+        // With a token entered for it, the same change is accepted.
+        var changed = await world.Sync(world.Ada, (s, c) => s.ConfigureAsync(c, world.Acme, new(owner, repository, branch, world.GitHub.Token), Cancel));
+        Assert.Equal((owner, repository, branch), (changed.Owner, changed.Repository, changed.Branch));
+    }
+
+    [Fact]
+    public async Task Owner_and_repository_in_another_case_are_the_same_source_and_keep_the_stored_token()
+    {
+        await using var world = await GitHubSyncWorld.CreateAsync();
+        await world.ConfigureAsync();
+
+        var kept = await world.Sync(world.Ada, (s, c) => s.ConfigureAsync(c, world.Acme, new("ACME", "Standards", GitHubSyncWorld.Branch, null), Cancel));
+
+        Assert.True(kept.HasToken);
+        Assert.Equal("ACME", kept.Owner);
+    }
+
     [Fact]
     public void The_archive_host_is_GitHubs_codeload_for_github_com_and_nothing_else()
     {

@@ -87,6 +87,71 @@ public sealed partial class InvitationServiceTests
         Assert.Equal(Start.UtcDateTime, invitation.AcceptedAt);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Invitation_accepted_by_the_wrong_account_is_refused_and_membership_is_unchanged(DatabaseProvider provider)
+    {
+        await using var team = await CreateAsync(provider);
+        var carl = await team.Core.CreateUserAsync("carl");
+        var mallory = await team.Core.CreateUserAsync("mallory");
+        await InviteAsync(team, team.Ada, "carl@example.com", MembershipRole.Admin);
+        var token = TokenIn(Assert.Single(await MailAsync(team)));
+        var changesBefore = await team.TupleChangeCountAsync();
+
+        var refused = await Assert.ThrowsAsync<InvitationForAnotherAccountException>(() => AcceptAsync(team, mallory, token));
+
+        Assert.Equal("Token", refused.Field);
+        Assert.Equal("c•••@example.com", refused.InvitedAddressMasked);
+        Assert.Contains("c•••@example.com", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("carl@", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(changesBefore, await team.TupleChangeCountAsync());
+        Assert.False(await team.CheckAsync(mallory, "can_view", Fga.Organization(team.Acme)));
+        await using (var db = team.AcmeDb())
+        {
+            Assert.False(await db.Memberships.AnyAsync(m => m.UserId == mallory.UserId, Cancel));
+            Assert.Null((await db.Invitations.SingleAsync(Cancel)).AcceptedAt);
+        }
+
+        // The invitation is still there for the account it was sent to.
+        Assert.Equal(MembershipRole.Admin, (await AcceptAsync(team, carl, token)).Role);
+        Assert.True(await team.CheckAsync(carl, "admin", Fga.Organization(team.Acme)));
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_address_is_refused_even_when_it_is_the_invited_one()
+    {
+        await using var team = await CreateAsync();
+        var unconfirmed = await team.Core.CreateUserAsync("carl", emailVerified: false);
+        await InviteAsync(team, team.Ada, "carl@example.com");
+        var token = TokenIn(Assert.Single(await MailAsync(team)));
+
+        var refused = await Assert.ThrowsAsync<InvitationForAnotherAccountException>(() => AcceptAsync(team, unconfirmed, token));
+
+        Assert.Contains("not confirmed", refused.Message, StringComparison.Ordinal);
+        Assert.False(await team.CheckAsync(unconfirmed, "can_view", Fga.Organization(team.Acme)));
+        Assert.Single(await team.Use<InvitationService, IReadOnlyList<InvitationSummary>>(s => s.ListPendingAsync(team.Ada, team.Acme, Cancel)));
+    }
+
+    [Fact]
+    public async Task The_invited_address_matches_the_accounts_without_regard_to_case()
+    {
+        await using var team = await CreateAsync();
+        var carl = await team.Core.CreateUserAsync("carl", email: "Carl@EXAMPLE.com");
+        await InviteAsync(team, team.Ada, "carl@example.com");
+
+        var accepted = await AcceptAsync(team, carl, TokenIn(Assert.Single(await MailAsync(team))));
+
+        Assert.Equal(team.Acme, accepted.OrganizationId);
+    }
+
+    [Theory]
+    [InlineData("carl@example.com", "c•••@example.com")]
+    [InlineData("a@b.io", "a•••@b.io")]
+    [InlineData("😀x@example.com", "😀•••@example.com")]
+    [InlineData("not-an-address", "•••")]
+    public void Masked_address_keeps_the_first_character_and_the_domain(string address, string masked)
+        => Assert.Equal(masked, InvitationForAnotherAccountException.Mask(address));
+
     [Fact]
     public async Task Invited_admin_joins_as_admin()
     {
@@ -177,10 +242,12 @@ public sealed partial class InvitationServiceTests
     public async Task Accepting_while_already_a_member_is_a_conflict_and_leaves_the_invitation_open()
     {
         await using var team = await CreateAsync();
-        await InviteAsync(team, team.Ada, "someone@example.com");
+        var carl = await team.Core.CreateUserAsync("carl");
+        await InviteAsync(team, team.Ada, "carl@example.com");
         var token = TokenIn(Assert.Single(await MailAsync(team)));
+        await team.Core.AddMemberAsync(team.Acme, carl);
 
-        await Assert.ThrowsAsync<ConflictException>(() => AcceptAsync(team, team.Ben, token));
+        await Assert.ThrowsAsync<ConflictException>(() => AcceptAsync(team, carl, token));
 
         Assert.Single(await team.Use<InvitationService, IReadOnlyList<InvitationSummary>>(s => s.ListPendingAsync(team.Ada, team.Acme, Cancel)));
     }

@@ -71,9 +71,10 @@ public sealed class CoreServices : IAsyncDisposable
         return null;
     });
 
-    public async Task<Caller> CreateUserAsync(string name)
+    /// <summary>A user as a sign-in creates one: by default with the confirmed address <c>{name}@example.com</c>.</summary>
+    public async Task<Caller> CreateUserAsync(string name, string? email = null, bool emailVerified = true)
     {
-        var user = new User { AuthSubject = "sub-" + name + "-" + Guid.NewGuid().ToString("N")[..6], Email = $"{name}@example.com", DisplayName = name, CreatedAt = DateTime.UtcNow };
+        var user = new User { AuthSubject = "sub-" + name + "-" + Guid.NewGuid().ToString("N")[..6], Email = email ?? $"{name}@example.com", EmailVerified = emailVerified, DisplayName = name, CreatedAt = DateTime.UtcNow };
         await InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Server.Identity.Users;
 using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
@@ -42,6 +43,58 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
         Assert.NotEqual(HttpStatusCode.OK, again.StatusCode);
         Assert.Contains(members.GetProperty("items").EnumerateArray(), m => m.GetProperty("email").GetString() == "inv-newcomer@example.com");
         Assert.Empty(pendingAfter.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Invitation_accepted_by_the_wrong_account_is_a_403_naming_the_token_and_nothing_is_written()
+    {
+        var admin = await server.App.OnboardAsync("wrong-admin", "Wrong org");
+        await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "wrong-invitee@example.com", role = "Admin" }, Cancel);
+        var token = await InvitationTokenAsync("wrong-invitee@example.com");
+        var forwardedTo = server.App.ApiClientFor("wrong-holder");
+        Assert.Equal(HttpStatusCode.OK, (await forwardedTo.GetAsync("/api/v1/me", Cancel)).StatusCode);
+        var before = await server.App.SnapshotAsync();
+
+        var refused = await forwardedTo.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
+
+        var body = await refused.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Contains("w•••@example.com", problem.GetProperty("errors").GetProperty("token")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("w•••@example.com", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-invitee", body, StringComparison.Ordinal);
+        Assert.Equal(before, await server.App.SnapshotAsync());
+
+        var invitee = server.App.ApiClientFor("wrong-invitee");
+        var accepted = await invitee.PostAsJsonAsync("/api/v1/invitations/accept", new { token }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("Admin", (await accepted.ReadJsonAsync()).GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task After_a_confirmed_change_of_address_invitations_follow_the_new_one_even_with_a_token_naming_the_old()
+    {
+        var admin = await server.App.OnboardAsync("move-admin", "Move org");
+        // A member of an organization already, so the API caller cache knows them under the old address.
+        var mover = await server.App.OnboardAsync("mover", "Mover's own org");
+        await admin.Client.PostAsJsonAsync($"{OrgPath(admin.OrgId)}/invitations", new { email = "mover-new@example.com" }, Cancel);
+        var toNew = await InvitationTokenAsync("mover-new@example.com");
+        var refusedBefore = await mover.Client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = toNew }, Cancel);
+
+        // What the confirmation page does once the link sent to the new address was opened.
+        await using (var scope = server.App.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppUserProvisioner>().UpdateEmailAsync("mover", "mover-new@example.com", Cancel);
+        }
+
+        // mover.Client still holds a token minted before the change, naming mover@example.com.
+        var acceptedAfter = await mover.Client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = toNew }, Cancel);
+        var me = await mover.Client.GetFromJsonAsync<JsonElement>("/api/v1/me", Cancel);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refusedBefore.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, acceptedAfter.StatusCode);
+        Assert.Equal("mover-new@example.com", me.GetProperty("email").GetString());
     }
 
     [Fact]

@@ -77,6 +77,33 @@ public sealed class GitHubSyncApiTests(GitHubSyncServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Changing_the_branch_without_a_token_is_a_400_naming_token_and_keeping_the_same_source_needs_none()
+    {
+        var (org, owner) = await server.OrganizationAsync();
+        server.GitHub.Push(owner, "standards", "release", Testing.SyncFixtures.Framework());
+        var path = $"{ApiTestKit.OrgPath(org.OrgId)}/github-sync";
+        Assert.Equal(HttpStatusCode.OK, (await server.ConfigureAsync(org, owner)).StatusCode);
+        var before = await ConnectionAsync(org.OrgId);
+
+        var moved = await org.Client.SendAsync(HttpMethod.Put, path, $$"""{"owner":"{{owner}}","repository":"standards","branch":"release","token":null}""");
+        var kept = await org.Client.SendAsync(HttpMethod.Put, path, $$"""{"owner":"{{owner}}","repository":"standards","branch":"main"}""");
+
+        await moved.AssertValidationProblemAsync("token");
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.True((await kept.ReadJsonAsync()).GetProperty("hasToken").GetBoolean());
+        var after = await ConnectionAsync(org.OrgId);
+        Assert.Equal((before.Branch, before.Token), (after.Branch, after.Token));
+    }
+
+    private async Task<(string Branch, string Token)> ConnectionAsync(Guid orgId)
+    {
+        await using var scope = server.App.App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(orgId);
+        var settings = await scope.ServiceProvider.GetRequiredService<AppDbContext>().GitHubSyncSettings.AsNoTracking().SingleAsync(Cancel);
+        return (settings.Branch, Convert.ToBase64String(settings.TokenCiphertext!));
+    }
+
+    [Fact]
     public async Task A_full_flow_syncs_on_demand_and_the_token_appears_in_no_response_log_line_or_row()
     {
         var (org, owner) = await server.OrganizationAsync();

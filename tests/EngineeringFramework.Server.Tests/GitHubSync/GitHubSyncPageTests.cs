@@ -30,6 +30,12 @@ public sealed class GitHubSyncPageTests(GitHubSyncServer server) : IClassFixture
         var connected = await admin.GetAsync(Page.LocalPath(saved.Headers.Location)!);
         pages.Add(connected.Html);
         Assert.Contains("A token is stored", connected.Html, StringComparison.Ordinal);
+        Assert.Contains("changing the owner, repository or branch requires entering a token again", connected.Html, StringComparison.Ordinal);
+
+        using var moved = await admin.SubmitAsync(path, "configure-github", new() { ["Connection.Owner"] = owner, ["Connection.Repository"] = "standards", ["Connection.Branch"] = "release", ["Connection.Token"] = "" });
+        var movedPage = await Page.ReadAsync(moved);
+        Assert.Equal(HttpStatusCode.BadRequest, movedPage.Status);
+        Assert.Contains("Changing the owner, repository or branch requires entering the token again", movedPage.Html, StringComparison.Ordinal);
         Assert.Contains($"/webhooks/github/{orgId}", connected.Html, StringComparison.Ordinal);
 
         using var queued = await admin.SubmitAsync(path, "sync-github", []);

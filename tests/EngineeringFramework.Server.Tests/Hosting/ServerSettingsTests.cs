@@ -101,6 +101,32 @@ public sealed class ServerSettingsTests
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Test")]
+    [InlineData("production")]
+    public void Every_environment_but_Development_runs_with_Production_rules(string environment)
+    {
+        var (settings, errors) = Read(environment, []);
+        var (_, httpErrors) = Read(environment, new() { ["PUBLIC_URL"] = "http://ef.example.com", ["ENCRYPTION_KEY"] = ValidKey });
+
+        Assert.Null(settings);
+        Assert.Contains(errors, e => e.StartsWith("ENCRYPTION_KEY is not set", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("PUBLIC_URL is not set", StringComparison.Ordinal));
+        Assert.Equal(["PUBLIC_URL must use https in Production: tokens and session cookies travel over it."], httpErrors);
+    }
+
+    [Theory]
+    [InlineData("development")]
+    [InlineData("DEVELOPMENT")]
+    public void Development_spelled_in_another_case_is_refused_by_name(string environment)
+    {
+        var (settings, errors) = Read(environment, new() { ["PUBLIC_URL"] = "https://ef.example.com", ["ENCRYPTION_KEY"] = ValidKey });
+
+        Assert.Null(settings);
+        Assert.Equal($"ASPNETCORE_ENVIRONMENT is '{environment}'", Assert.Single(errors).Split(':')[0]);
+    }
+
     [Fact]
     public void Every_problem_is_reported_at_once()
     {

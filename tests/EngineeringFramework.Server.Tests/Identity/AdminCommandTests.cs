@@ -157,7 +157,7 @@ public sealed class AdminCommandTests
             ["AUTH_AUTHORITY"] = "https://tenant.auth0.example/",
             ["AUTH_CLIENT_ID"] = "client",
             ["AUTH_CLIENT_SECRET"] = "secret",
-            ["AUTH_AUDIENCES"] = Api,
+            ["AUTH_AUDIENCES"] = $"{Api},{Mcp}",
         });
 
         var token = await deployment.AdminAsync(null, "token", "--email", "ada@example.test", "--audience", Api);

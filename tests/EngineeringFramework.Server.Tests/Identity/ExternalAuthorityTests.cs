@@ -7,6 +7,7 @@ using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Server.Tests.Identity;
 
@@ -89,6 +90,86 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityFixture fixture) : I
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(AudienceProbeEndpoints.McpProbe, UriKind.Relative), Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://ef.example.test/api", "1 entry")]
+    [InlineData("https://ef.example.test/api,https://ef.example.test/api/", "the same audience twice")]
+    [InlineData("https://ef.example.test/api,https://EF.example.test/API", "the same audience twice")]
+    [InlineData("https://ef.example.test/api,https://ef.example.test/mcp,https://ef.example.test/other", "3 entries")]
+    public async Task External_mode_refuses_to_start_without_two_distinct_audiences(string audiences, string described)
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync("Production", new Dictionary<string, string?>
+        {
+            ["AUTH_SIGNING_KEY"] = null,
+            ["AUTH_AUTHORITY"] = "https://tenant.auth0.example/",
+            ["AUTH_CLIENT_ID"] = "client",
+            ["AUTH_CLIENT_SECRET"] = "secret",
+            ["AUTH_AUDIENCES"] = audiences,
+        }));
+
+        Assert.Contains($"AUTH_AUDIENCES must name exactly two different audiences, the REST API's first, then the MCP server's", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"it has {described}.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_api_token_does_not_open_the_second_hosts_mcp_surface()
+    {
+        var apiToken = fixture.Issuer.MintToken("external-subject-5", "ext5@example.test", fixture.IssuerAudiences.Api);
+        using var client = fixture.Resource.ClientWithToken(apiToken);
+
+        using var mcp = await client.GetAsync(new Uri(AudienceProbeEndpoints.McpProbe, UriKind.Relative), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, mcp.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_external_address_counts_as_verified_only_when_the_provider_says_email_verified_true()
+    {
+        var steps = new (string Email, object? Verified)[]
+        {
+            ("ext6@example.test", null),
+            ("ext6@example.test", true),
+            ("ext6@example.test", null),
+            ("ext6@example.test", "false"),
+            ("ext6@example.test", "true"),
+            ("ext6-new@example.test", null),
+        };
+        var seen = new List<(string, bool)>();
+
+        foreach (var (email, verified) in steps)
+        {
+            using var client = fixture.Resource.ClientWithToken(ExternalToken("external-subject-6", email, verified));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel)).StatusCode);
+            seen.Add(await StoredEmailAsync("external-subject-6"));
+        }
+
+        // No claim: not verified at first, and later the earlier answer for the same address stands; a new address starts unverified.
+        Assert.Equal(
+            [("ext6@example.test", false), ("ext6@example.test", true), ("ext6@example.test", true), ("ext6@example.test", false), ("ext6@example.test", true), ("ext6-new@example.test", false)],
+            seen);
+    }
+
+    /// <summary>A token as the provider would sign it, with <c>email_verified</c> as given (left out when null).</summary>
+    private string ExternalToken(string subject, string email, object? emailVerified)
+    {
+        var audiences = fixture.IssuerAudiences;
+        var key = fixture.Issuer.App.Services.GetRequiredService<SigningKeys>().Current;
+        var claims = Jwt.Claims(audiences.Issuer, audiences.Api, Now, subject: subject);
+        claims["email"] = email;
+        if (emailVerified is not null)
+        {
+            claims["email_verified"] = emailVerified;
+        }
+
+        return Jwt.Create(Jwt.Header("RS256", key.KeyId), claims, Jwt.Rs256(key.Rsa));
+    }
+
+    private async Task<(string Email, bool Verified)> StoredEmailAsync(string subject)
+    {
+        await using var scope = fixture.Resource.App.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Data.AppDbContext>().Users.AsNoTracking().SingleAsync(u => u.AuthSubject == subject, Cancel);
+        return (user.Email, user.EmailVerified);
     }
 
     [Fact]

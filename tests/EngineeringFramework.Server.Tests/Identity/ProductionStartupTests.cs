@@ -21,7 +21,7 @@ public sealed class ProductionStartupTests
             ["AUTH_AUTHORITY"] = "https://tenant.auth0.example/",
             ["AUTH_CLIENT_ID"] = "client",
             ["AUTH_CLIENT_SECRET"] = "secret",
-            ["AUTH_AUDIENCES"] = "https://ef.example.test/api",
+            ["AUTH_AUDIENCES"] = "https://ef.example.test/api,https://ef.example.test/mcp",
         });
 
         Assert.NotNull(app.Client);

@@ -54,7 +54,8 @@ internal sealed class TestApp : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync(migrate: false);
         var dataDirectory = Directory.CreateTempSubdirectory("ef-test-data-").FullName;
-        var production = environment == "Production";
+        // The server's rule: every environment but exactly Development runs with Production's (Hosting/DeploymentEnvironment).
+        var production = environment != "Development";
         var configuration = new Dictionary<string, string?>
         {
             [ServerSettings.DataDirKey] = dataDirectory,

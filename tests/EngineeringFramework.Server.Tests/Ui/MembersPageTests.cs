@@ -33,6 +33,29 @@ public sealed partial class MembersPageTests
     }
 
     [Fact]
+    public async Task A_forwarded_invitation_link_is_refused_for_another_account_with_the_invited_address_masked()
+    {
+        await using var app = await TestApp.StartAsync();
+        var (admin, orgId) = await UiBrowser.WithOrganizationAsync(app, "admin3@example.test", "Acme");
+        using var _ = admin;
+        using var invited = await admin.SubmitAsync($"/orgs/{orgId}/members", "invite-member", new() { ["Invite.Email"] = "invitee@example.test", ["Invite.Role"] = "Admin" });
+        var mail = (await Outbox.MessagesAsync(app)).Single(m => m.Contains("To: invitee@example.test", StringComparison.Ordinal));
+        var link = new Uri(InvitationLink().Match(mail).Value).PathAndQuery;
+        using var stranger = await UiBrowser.SignUpAsync(app, "stranger@example.test");
+
+        using var refused = await stranger.SubmitAsync(link, "accept-invitation", []);
+        var page = await Page.ReadAsync(refused);
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Contains("This invitation was sent to i•••@example.test.", WebUtility.HtmlDecode(page.Html), StringComparison.Ordinal);
+        Assert.DoesNotContain("invitee@example.test", page.Html, StringComparison.Ordinal);
+        Assert.Equal("/onboarding", (await stranger.GetAsync("/")).Location);
+        using var invitee = await UiBrowser.SignUpAsync(app, "invitee@example.test");
+        using var joined = await invitee.SubmitAsync(link, "accept-invitation", []);
+        Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
+    }
+
+    [Fact]
     public async Task Invalid_invitation_email_is_refused_next_to_its_field()
     {
         await using var app = await TestApp.StartAsync();

@@ -34,6 +34,7 @@ public sealed partial class PageSafetyTests
             Page.LocalPath(role.Headers.Location)!,
             $"{roles}/drift",
             $"/orgs/{orgId}/projects/{Guid.NewGuid()}",
+            "/security",
         ];
         foreach (var path in paths)
         {

@@ -15,7 +15,7 @@ internal static class GitHubSyncApi
         sync.MapGet("/", GetAsync).WithName("GetGitHubSync")
             .WithSummary("The connection (owner, repository, branch, whether a token is stored), the plan's eligibility, the last synced commit and recent syncs (admins).");
         sync.MapPut("/", ConfigureAsync).WithName("ConfigureGitHubSync")
-            .WithSummary("Connect or change the repository. The token (new, or the stored one when omitted) is checked with GitHub for that repository and branch before anything is saved; 400 names the field to fix (admins, Pro/Enterprise).")
+            .WithSummary("Connect or change the repository. The token (new, or the stored one when omitted) is checked with GitHub for that repository and branch before anything is saved; 400 names the field to fix. The stored token may be omitted only when owner, repository and branch stay the same: changing any of them without a token is a 400 naming token (admins, Pro/Enterprise).")
             .ProducesValidationProblem();
         sync.MapDelete("/", DisconnectAsync).WithName("DisconnectGitHubSync")
             .WithSummary("Remove the connection: token, webhook secret and queued syncs; new projects use the built-in framework again (admins).");

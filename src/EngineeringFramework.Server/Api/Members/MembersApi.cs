@@ -6,7 +6,7 @@ namespace EngineeringFramework.Server.Api.Members;
 
 /// <summary>
 /// Members and invitations of an organization, and <c>POST /api/v1/invitations/accept</c>, by which a signed-in
-/// user joins with the token from the invitation mail.
+/// user joins with the token from the invitation mail, if their confirmed address is the invited one.
 /// </summary>
 internal static class MembersApi
 {
@@ -41,8 +41,9 @@ internal static class MembersApi
             .WithApiCaller(requireMembership: false)
             .WithTags("Members")
             .WithName("AcceptInvitation")
-            .WithSummary("Join the organization that invited you, with the token from the invitation mail (in the body, never in the URL).")
+            .WithSummary("Join the organization that invited you, with the token from the invitation mail (in the body, never in the URL). Only the account whose confirmed email is the invited address may: another account gets 403 naming token, with the invited address masked; an unknown, used, revoked or expired token is 404.")
             .ProducesValidationProblem()
+            .ProducesValidationProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
