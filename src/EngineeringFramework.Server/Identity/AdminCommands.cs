@@ -119,16 +119,32 @@ internal static class AdminCommands
     /// </summary>
     private static Command DeleteUser(TextWriter output, TextWriter error)
     {
-        var email = new Option<string>("--email") { Description = "The account's email address.", Required = true };
+        // The address may be given as `delete-user EMAIL` (as grant-super-admin takes it) or `--email EMAIL` (as
+        // create-user and token take it); both spellings name the same thing, and giving two different ones is refused.
+        var positional = new Argument<string?>("email") { Description = "The account's email address.", Arity = ArgumentArity.ZeroOrOne };
+        var email = new Option<string?>("--email") { Description = "The account's email address (instead of the argument)." };
         var yes = new Option<bool>("--yes") { Description = "Confirm: the deletion is permanent." };
         var command = new Command("delete-user", "Delete an account: its memberships, permissions and grants go at once; its history stays, as 'Deleted user'. With an external authority, the product's data only.")
         {
-            email, yes,
+            positional, email, yes,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) => RunInScopeAsync(parse, error, cancellationToken, async services =>
         {
-            var address = parse.GetRequiredValue(email).Trim();
+            var given = new[] { parse.GetValue(positional), parse.GetValue(email) }
+                .Where(a => !string.IsNullOrWhiteSpace(a))
+                .Select(a => a!.Trim())
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            if (given.Count != 1)
+            {
+                error.WriteLine(given.Count == 0
+                    ? "Name the account: admin delete-user EMAIL --yes. Nothing was deleted."
+                    : "Two different addresses were given (argument and --email); nothing was deleted.");
+                return 1;
+            }
+
+            var address = given[0];
             if (!parse.GetValue(yes))
             {
                 error.WriteLine($"Deleting {address} cannot be undone: run again with --yes to confirm. Nothing was deleted.");

@@ -39,6 +39,8 @@ public sealed class AccountDeletionCommandTests
         var unconfirmed = await deployment.AdminAsync(null, "delete-user", "--email", "ben@example.test");
         var lastAdmin = await deployment.AdminAsync(null, "delete-user", "--email", "ada@example.test", "--yes");
         var unknown = await deployment.AdminAsync(null, "delete-user", "--email", "nobody@example.test", "--yes");
+        var unnamed = await deployment.AdminAsync(null, "delete-user", "--yes");
+        var twoNames = await deployment.AdminAsync(null, "delete-user", "ben@example.test", "--email", "ada@example.test", "--yes");
 
         Assert.Equal(1, unconfirmed.ExitCode);
         Assert.Contains("--yes", unconfirmed.Error, StringComparison.Ordinal);
@@ -46,10 +48,15 @@ public sealed class AccountDeletionCommandTests
         Assert.Contains(Core.Users.AccountDeletion.LastAdminMessage(["Acme"]), lastAdmin.Error, StringComparison.Ordinal);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("No account has the email nobody@example.test", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unnamed.ExitCode);
+        Assert.Contains("admin delete-user EMAIL", unnamed.Error, StringComparison.Ordinal);
+        Assert.Equal(1, twoNames.ExitCode);
+        Assert.Contains("Two different addresses", twoNames.Error, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(server, benToken));
         Assert.Equal(HttpStatusCode.OK, await MeAsync(server, server.MintToken(adaSubject, "ada@example.test", audiences.Api)));
 
-        var deleted = await deployment.AdminAsync(null, "delete-user", "--email", "ben@example.test", "--yes");
+        // The spelling: the address as the argument.
+        var deleted = await deployment.AdminAsync(null, "delete-user", "ben@example.test", "--yes");
 
         Assert.True(deleted.ExitCode == 0, deleted.Error);
         Assert.Contains($"Deleted the account ben@example.test (subject {benSubject}).", deleted.Output, StringComparison.Ordinal);

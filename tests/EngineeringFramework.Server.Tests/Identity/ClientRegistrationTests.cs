@@ -48,6 +48,8 @@ public sealed class ClientRegistrationTests
 
         Assert.EndsWith("/connect/register", document.GetProperty("registration_endpoint").GetString(), StringComparison.Ordinal);
         Assert.Contains("none", document.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.EndsWith("/connect/revoke", document.GetProperty("revocation_endpoint").GetString(), StringComparison.Ordinal);
+        Assert.Contains("none", document.GetProperty("revocation_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["S256"], document.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
     }
 }

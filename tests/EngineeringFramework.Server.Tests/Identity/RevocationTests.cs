@@ -59,6 +59,66 @@ public sealed class RevocationTests
         owner.Dispose();
     }
 
+    [Theory]
+    [InlineData("refresh_token")]
+    [InlineData("access_token")]
+    public async Task A_client_revoking_its_token_at_the_revocation_endpoint_ends_the_whole_grant(string which)
+    {
+        await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
+        var (client, browser, tokens) = await ConnectAsync(app, "signing-out@example.test");
+
+        using var revoked = await client.RevokeAsync(which == "refresh_token" ? tokens.RefreshToken! : tokens.AccessToken, which);
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await AssertEndedAsync(client, tokens);
+        using var page = await browser.GetAsync("/Manage/ConnectedApps");
+        Assert.DoesNotContain("Test CLI", await page.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        browser.Dispose();
+    }
+
+    [Fact]
+    public async Task A_replayed_refresh_token_ends_the_whole_grant_including_the_access_token_its_first_use_returned()
+    {
+        await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
+        var (client, browser, first) = await ConnectAsync(app, "stolen@example.test");
+        browser.Dispose();
+        OAuthClient.Tokens second;
+        using (var rotated = await client.RefreshAsync(first.RefreshToken!))
+        {
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            second = await OAuthClient.Tokens.ReadAsync(rotated);
+        }
+
+        using (var me = await client.CallAsync("/api/v1/me", second.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        // Whoever presents the first refresh token again, thief or owner, shows that two parties hold the grant.
+        using var replayed = await client.RefreshAsync(first.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+        await AssertEndedAsync(client, second);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_revoke_a_token_issued_to_another_client()
+    {
+        await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
+        var (client, browser, tokens) = await ConnectAsync(app, "victim@example.test");
+        browser.Dispose();
+        var stranger = await OAuthClient.RegisterAsync(app, name: "Stranger");
+
+        // RFC 7009 answers 200 whatever happened, so that a caller learns nothing about tokens that are not its own.
+        using var attempt = await stranger.RevokeAsync(tokens.RefreshToken!, "refresh_token");
+
+        Assert.Equal(HttpStatusCode.OK, attempt.StatusCode);
+        using var me = await client.CallAsync("/api/v1/me", tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        using var refreshed = await client.RefreshAsync(tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+    }
+
     [Fact]
     public async Task Password_reset_ends_every_grant_of_the_account()
     {

@@ -16,6 +16,7 @@ internal static class EmbeddedAuthority
     public const string AuthorizePath = "connect/authorize";
     public const string TokenPath = "connect/token";
     public const string EndSessionPath = "connect/endsession";
+    public const string RevokePath = "connect/revoke";
     public const string RegisterPath = "connect/register";
     public const string JwksPath = ".well-known/jwks";
 
@@ -35,6 +36,8 @@ internal static class EmbeddedAuthority
                 o.SetAuthorizationEndpointUris(AuthorizePath)
                     .SetTokenEndpointUris(TokenPath)
                     .SetEndSessionEndpointUris(EndSessionPath)
+                    // RFC 7009: a client signing out hands back its token; the grant it belongs to ends (Grants.RevocationEndsTheGrant).
+                    .SetRevocationEndpointUris(RevokePath)
                     .SetJsonWebKeySetEndpointUris(JwksPath)
                     // RFC 8414 clients (MCP among them) look for the second name; both serve one document.
                     .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
@@ -62,6 +65,8 @@ internal static class EmbeddedAuthority
                 }
 
                 o.AddEventHandler(Registration.MetadataDocumentClients.Descriptor);
+                o.AddEventHandler(Grants.RevocationEndsTheGrant.Descriptor);
+                o.AddEventHandler(Grants.ReplayEndsTheGrant.Descriptor);
                 o.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(b => b.UseInlineHandler(context =>
                 {
                     // Dynamic client registration is ours (RFC 7591); public clients authenticate with PKCE only.
@@ -69,9 +74,12 @@ internal static class EmbeddedAuthority
 
                     // The MCP specification's preferred client identity: an https client_id naming its own metadata document.
                     context.Metadata["client_id_metadata_document_supported"] = true;
-                    if (!context.TokenEndpointAuthenticationMethods.Contains(ClientAuthenticationMethods.None))
+                    foreach (var methods in new[] { context.TokenEndpointAuthenticationMethods, context.RevocationEndpointAuthenticationMethods })
                     {
-                        context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+                        if (!methods.Contains(ClientAuthenticationMethods.None))
+                        {
+                            methods.Add(ClientAuthenticationMethods.None);
+                        }
                     }
 
                     return default;

@@ -16,7 +16,7 @@ internal static class ExternalAuthority
     private static readonly string[] EmbeddedPaths =
     [
         // /connect/authorize and /connect/endsession are pages in both modes; they answer 404 themselves here.
-        "/connect/token", "/connect/register",
+        "/connect/token", "/connect/register", "/connect/revoke",
         "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/.well-known/jwks",
     ];
 

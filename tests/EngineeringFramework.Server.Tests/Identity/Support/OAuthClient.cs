@@ -141,6 +141,18 @@ internal sealed partial class OAuthClient(TestApp app, string clientId, string r
             ["client_id"] = ClientId,
         }), Cancel);
 
+    /// <summary>RFC 7009: the client hands back one of its tokens (a public client names itself by <c>client_id</c>).</summary>
+    public Task<HttpResponseMessage> RevokeAsync(string token, string? tokenTypeHint = null)
+    {
+        var fields = new Dictionary<string, string> { ["token"] = token, ["client_id"] = ClientId };
+        if (tokenTypeHint is not null)
+        {
+            fields["token_type_hint"] = tokenTypeHint;
+        }
+
+        return app.Client.PostAsync(new Uri("/connect/revoke", UriKind.Relative), new FormUrlEncodedContent(fields), Cancel);
+    }
+
     public async Task<HttpResponseMessage> CallAsync(string path, string accessToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
