@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using EngineeringFramework.Core;
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.GitHubSync;
@@ -42,11 +43,11 @@ public class GitHubSyncBenchmarks
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton(TimeProvider.System);
-        collection.AddAppData(DatabaseConnection.Parse(null, dataDirectory));
-        collection.AddRelationshipAuthorization();
-        collection.AddOrganizations();
         collection.AddSingleton(new SecretBox(EncryptionKey.Parse(EncryptionKey.Generate())));
-        collection.AddGitHubSync(new GitHubSyncOptions { ApiBaseUrl = gitHub.ApiUrl, RunWorker = false }, new Uri("https://ef.bench"));
+        collection.AddEngineeringFrameworkCore(new CoreOptions(DatabaseConnection.Parse(null, dataDirectory), new Uri("https://ef.bench"))
+        {
+            GitHubSync = new GitHubSyncOptions { ApiBaseUrl = gitHub.ApiUrl, RunWorker = false },
+        });
         services = collection.BuildServiceProvider();
 
         await using (var scope = services.CreateAsyncScope())

@@ -7,16 +7,15 @@ namespace EngineeringFramework.Core.Authorization;
 /// <summary>
 /// Adds relationship changes to the current unit of work, so they commit in the same transaction as the
 /// domain change that causes them (and land in the outbox with it). Nothing is written until the use
-/// case calls <c>SaveChangesAsync</c>.
+/// case calls <c>SaveChangesAsync</c>. Caches hear of the change once it has committed (<see cref="Data.Signals.AfterCommitSignals"/>).
 /// </summary>
-public sealed class RelationshipWriter(AppDbContext db, TimeProvider time, IEnumerable<IRelationshipChangeObserver> observers)
+public sealed class RelationshipWriter(AppDbContext db, TimeProvider time)
 {
     public void Write(Guid? organizationId, string @object, string relation, string user)
     {
         var now = time.GetUtcNow().UtcDateTime;
         db.RelationshipTuples.Add(new RelationshipTuple { OrganizationId = organizationId, Object = @object, Relation = relation, User = user, CreatedAt = now });
         db.TupleChanges.Add(new TupleChange { Operation = TupleOperation.Write, Object = @object, Relation = relation, User = user, At = now });
-        Notify(user);
     }
 
     /// <returns>False when no such tuple exists (nothing recorded).</returns>
@@ -69,16 +68,5 @@ public sealed class RelationshipWriter(AppDbContext db, TimeProvider time, IEnum
     {
         db.RelationshipTuples.Remove(tuple);
         db.TupleChanges.Add(new TupleChange { Operation = TupleOperation.Delete, Object = tuple.Object, Relation = tuple.Relation, User = tuple.User, At = time.GetUtcNow().UtcDateTime });
-        Notify(tuple.User);
-    }
-
-    // Told before the commit: forgetting a cached decision early only costs a reload, never a stale grant.
-    private void Notify(string user)
-    {
-        var userId = user.StartsWith("user:", StringComparison.Ordinal) && Guid.TryParse(user.AsSpan(5), out var id) ? id : (Guid?)null;
-        foreach (var observer in observers)
-        {
-            observer.RelationshipChanged(userId);
-        }
     }
 }

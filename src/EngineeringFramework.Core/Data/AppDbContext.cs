@@ -81,13 +81,18 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public AppDbContext ForTenant(ITenantContext scope)
     {
         tenant = scope;
+        PendingSignals.Clear();
         return this;
     }
+
+    /// <summary>Cache signals of saved but not yet committed relationship changes (<see cref="Signals.AfterCommitSignals"/>).</summary>
+    internal List<Signals.CacheSignal> PendingSignals { get; } = [];
 
     /// <summary>Ends the lease: the tenant is forgotten before the context goes back to the pool.</summary>
     public override void Dispose()
     {
         tenant = null;
+        PendingSignals.Clear();
         base.Dispose();
     }
 
@@ -95,6 +100,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public override ValueTask DisposeAsync()
     {
         tenant = null;
+        PendingSignals.Clear();
         return base.DisposeAsync();
     }
 

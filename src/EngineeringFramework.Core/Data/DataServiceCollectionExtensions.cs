@@ -17,17 +17,24 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton(connection);
+        services.AddSingleton<Signals.ClusterSignals>();
+        services.AddSingleton<Signals.AfterCommitSignals>();
+        services.AddSingleton<Signals.AfterCommitTransactionSignals>();
 
         switch (connection.Provider)
         {
             case DatabaseProvider.Sqlite:
                 // Before anything can open a connection: the threading mode is fixed at SQLite's initialization.
                 SqliteThreading.Apply();
-                services.AddPooledDbContextFactory<SqliteAppDbContext>(o => ConfigureSqlite(o, connection.ConnectionString));
+                services.AddPooledDbContextFactory<SqliteAppDbContext>((sp, o) => WithSignals(sp, ConfigureSqlite(o, connection.ConnectionString)));
                 services.AddScoped<AppDbContext>(Lease<SqliteAppDbContext>);
                 break;
             case DatabaseProvider.Postgres:
-                services.AddPooledDbContextFactory<PostgresAppDbContext>(o => ConfigurePostgres(o, connection.ConnectionString));
+                services.AddPooledDbContextFactory<PostgresAppDbContext>((sp, o) => WithSignals(sp, ConfigurePostgres(o, connection.ConnectionString)));
+
+                // Other instances' signals; SQLite deployments are a single process and have none.
+                services.AddSingleton<Signals.ClusterSignalListener>();
+                services.AddHostedService(sp => sp.GetRequiredService<Signals.ClusterSignalListener>());
                 services.AddScoped<AppDbContext>(Lease<PostgresAppDbContext>);
                 break;
             default:
@@ -42,12 +49,16 @@ public static class DataServiceCollectionExtensions
         where TContext : AppDbContext
         => services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().ForTenant(services.GetRequiredService<ITenantContext>());
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
+    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
     {
         SqliteThreading.Apply();
-        options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
+        return options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
     }
 
-    internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
+    internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
         => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName));
+
+    /// <summary>Caches hear of relationship changes once they commit (<see cref="Signals.AfterCommitSignals"/>).</summary>
+    private static void WithSignals(IServiceProvider services, DbContextOptionsBuilder options)
+        => options.AddInterceptors(services.GetRequiredService<Signals.AfterCommitSignals>(), services.GetRequiredService<Signals.AfterCommitTransactionSignals>());
 }

@@ -71,9 +71,30 @@ public sealed class McpAccessService(AppDbContext db, TenantContext tenant, Auth
         }
     }
 
-    /// <summary>The question the MCP surface asks on every request, after validating the token.</summary>
+    /// <summary>Whether the caller may use this organization through MCP.</summary>
     public Task<bool> HasAccessAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
         => authorizer.CheckAsync(caller, "access", Fga.McpServer(organizationId), cancellationToken);
+
+    /// <summary>
+    /// The question the MCP surface asks of the authorizer on every request, after validating the token: the organizations
+    /// where the caller holds <c>access</c> (an explicit grant and a current membership), in a stable order. Never cached
+    /// by the surface, so a revoked grant or a removed member is refused on the next request on every instance.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> OrganizationsWithAccessAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var servers = await authorizer.ListObjectsAsync(caller, "access", "mcp_server", cancellationToken);
+        var organizations = new List<Guid>(servers.Count);
+        foreach (var server in servers)
+        {
+            if (Guid.TryParse(server.AsSpan("mcp_server:".Length), out var id))
+            {
+                organizations.Add(id);
+            }
+        }
+
+        organizations.Sort();
+        return organizations;
+    }
 
     // mcp_server has no view relation of its own: whether the caller may see the organization decides 404 or 403.
     private async Task EnsureCanGrantAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)

@@ -1,14 +1,5 @@
 using System.Text.Json.Serialization;
-using EngineeringFramework.Core.Activity;
-using EngineeringFramework.Core.Checklists;
-using EngineeringFramework.Core.Departments;
-using EngineeringFramework.Core.McpAccess;
-using EngineeringFramework.Core.Members;
-using EngineeringFramework.Core.Projects;
-using EngineeringFramework.Core.RoleTemplates;
-using EngineeringFramework.Core.Users;
 using EngineeringFramework.Server.Hosting;
-using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Api.Activity;
 using EngineeringFramework.Server.Api.Checklists;
 using EngineeringFramework.Server.Api.Departments;
@@ -22,10 +13,10 @@ using EngineeringFramework.Server.Api.RoleTemplates;
 
 namespace EngineeringFramework.Server.Api;
 
-/// <summary>The REST API's registration and routes, one line per feature.</summary>
+/// <summary>The REST API's registration and routes, one line per feature (the use cases are Core's: <see cref="Core.EngineeringFrameworkCore"/>).</summary>
 internal static class ApiComposition
 {
-    public static IServiceCollection AddAppApi(this IServiceCollection services, ServerSettings settings)
+    public static IServiceCollection AddAppApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -34,18 +25,6 @@ internal static class ApiComposition
         services.AddOpenApi("v1", o => o.AddApiDocumentation());
         services.AddSingleton<ApiCallerCache>();
         services.AddSingleton<EngineeringFramework.Core.Authorization.IRelationshipChangeObserver>(sp => sp.GetRequiredService<ApiCallerCache>());
-        services.AddRelationshipAuthorization();
-        services.AddOrganizations();
-        services.AddSystemAdministration();
-        services.AddUsers();
-        services.AddFrameworkBrowsing();
-        services.AddDepartments();
-        services.AddProjects();
-        services.AddChecklists();
-        services.AddActivity();
-        services.AddMembers(settings.PublicUrl);
-        services.AddRoleTemplates();
-        services.AddMcpAccess();
         return services;
     }
 

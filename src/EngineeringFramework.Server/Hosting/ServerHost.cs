@@ -1,3 +1,4 @@
+using EngineeringFramework.Core;
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks.Versions;
@@ -54,22 +55,24 @@ internal static partial class ServerHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SecretBox(settings.EncryptionKey
             ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
-        services.AddAppData(settings.Database);
+        services.AddEngineeringFrameworkCore(new CoreOptions(settings.Database, settings.PublicUrl)
+        {
+            GitHubSync = new GitHubSyncOptions
+            {
+                ApiBaseUrl = settings.GitHubApiUrl,
+                // Off only in tests that drive the runner themselves, or on instances that should serve requests only.
+                RunWorker = builder.Configuration.GetValue("GitHubSync:RunWorker", true),
+                PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
+            },
+        });
         services.AddAppProblemDetails();
         services.AddAppSecurityHeaders(builder.Environment);
         services.AddAppRateLimiting(builder.Configuration);
         services.AddAppIdentity(settings, identity, builder.Environment);
         services.AddAppMail(identity.Smtp, mail);
         services.AddAppHealth();
-        services.AddAppApi(settings);
+        services.AddAppApi();
         services.AddAppMcp();
-        services.AddGitHubSync(new GitHubSyncOptions
-        {
-            ApiBaseUrl = settings.GitHubApiUrl,
-            // Off only in tests that drive the runner themselves, or on instances that should serve requests only.
-            RunWorker = builder.Configuration.GetValue("GitHubSync:RunWorker", true),
-            PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
-        }, settings.PublicUrl);
         services.AddAppUi();
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins([.. settings.CorsAllowedOrigins])

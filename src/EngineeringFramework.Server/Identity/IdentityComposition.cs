@@ -28,6 +28,7 @@ internal static class IdentityComposition
         // Both modes: bearer tokens (and external-mode sessions) of a deleted account are refused (see GrantStanding). Try: a
         // test may put its own in first, with a fake clock.
         services.TryAddSingleton<GrantStanding>();
+        services.AddSingleton<Core.Data.Signals.IGrantChangeObserver>(sp => sp.GetRequiredService<GrantStanding>());
         services.AddScoped<Reauthentication>();
         services.AddScoped<AccountRemoval>();
         services.AddRazorPages(o =>

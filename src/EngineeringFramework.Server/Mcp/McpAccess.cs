@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Identity.Users;
 using Microsoft.AspNetCore.Authorization;
@@ -29,12 +29,13 @@ internal sealed class McpAccessHandler(IHttpContextAccessor http, McpCallerCache
             return;
         }
 
-        var users = httpContext.RequestServices.GetRequiredService<AppUserProvisioner>();
+        var services = httpContext.RequestServices;
+        var users = services.GetRequiredService<AppUserProvisioner>();
 
-        // A token with another address than the cached one goes to the provisioner, which keeps the user row current.
-        if (!cache.TryGet(subject, out var caller) || !users.EmailOf(context.User).IsCurrent(caller!.Email, caller.EmailVerified))
+        // Only who the subject is may be remembered. A token with another address than the remembered one goes to the
+        // provisioner, which keeps the user row current.
+        if (!cache.TryGet(subject, out var identity) || !users.EmailOf(context.User).IsCurrent(identity!.Email, identity.EmailVerified))
         {
-            var services = httpContext.RequestServices;
             var user = await users.FindOrCreateAsync(context.User, httpContext.RequestAborted);
             if (user is null)
             {
@@ -42,19 +43,20 @@ internal sealed class McpAccessHandler(IHttpContextAccessor http, McpCallerCache
                 return;
             }
 
-            var servers = await services.GetRequiredService<Authorizer>().ListObjectsAsync(new Caller(user.Id, Surface.Mcp), "access", "mcp_server", httpContext.RequestAborted);
-            var organizations = servers.Select(s => Guid.Parse(s.AsSpan("mcp_server:".Length))).Order().ToList();
-            caller = new McpCaller(user.Id, user.Email, user.EmailVerified, user.DisplayName, organizations);
-            cache.Set(subject, caller);
+            identity = new McpIdentity(user.Id, user.Email, user.EmailVerified, user.DisplayName);
+            cache.Set(subject, identity);
         }
 
-        if (caller!.OrganizationsWithAccess.Count == 0)
+        // The grant is asked of the authorizer on every request: a revocation on any instance holds on the next call.
+        var organizations = await services.GetRequiredService<McpAccessService>()
+            .OrganizationsWithAccessAsync(new Caller(identity.UserId, Surface.Mcp), httpContext.RequestAborted);
+        if (organizations.Count == 0)
         {
             context.Fail(new AuthorizationFailureReason(this, NotProvisioned));
             return;
         }
 
-        httpContext.Items[typeof(McpCaller)] = caller;
+        httpContext.Items[typeof(McpCaller)] = new McpCaller(identity.UserId, identity.Email, identity.EmailVerified, identity.DisplayName, organizations);
         context.Succeed(requirement);
     }
 

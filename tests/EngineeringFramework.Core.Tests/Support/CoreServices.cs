@@ -1,14 +1,8 @@
-using EngineeringFramework.Core.Activity;
+using EngineeringFramework.Core;
 using EngineeringFramework.Core.Authorization;
-using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
-using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.Mail;
-using EngineeringFramework.Core.McpAccess;
-using EngineeringFramework.Core.Members;
 using EngineeringFramework.Core.Organizations;
-using EngineeringFramework.Core.Projects;
-using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EngineeringFramework.Testing;
 
-/// <summary>The Core use cases wired as the server wires them, over a throw-away database. One scope = one request.</summary>
+/// <summary>The Core use cases wired as the server wires them (<see cref="EngineeringFrameworkCore"/>), over a throw-away database. One scope = one request.</summary>
 public sealed class CoreServices : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
@@ -37,18 +31,10 @@ public sealed class CoreServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddLogging();
-        services.AddAppData(database.Connection);
-        services.AddRelationshipAuthorization();
-        services.AddOrganizations();
-        services.AddDepartments();
-        services.AddProjects();
-        services.AddChecklists();
-        services.AddActivity();
         services.AddSingleton<IMailSender, CapturingMailSender>();
-        services.AddMembers(new Uri("https://ef.test/"));
-        services.AddRoleTemplates();
-        services.AddMcpAccess();
-        services.AddUsers();
+
+        // The server's own list of features (GitHub sync left out: tests that need it wire it to a fake GitHub).
+        services.AddEngineeringFrameworkCore(new CoreOptions(database.Connection, new Uri("https://ef.test/")));
         configure?.Invoke(services);
         return new CoreServices(database, services.BuildServiceProvider(validateScopes: true));
     }

@@ -179,4 +179,36 @@ public sealed class McpServerTests : IAsyncLifetime
         var response = await PostInitializeAsync(McpToken("ada"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    /// <summary>
+    /// The race a remembered grant would lose: the revocation is saved but its commit is held back; a call in between
+    /// still sees the grant (it is still committed), and once the commit lands, nothing of that call may outlive it.
+    /// </summary>
+    [Fact]
+    public async Task A_revocation_whose_commit_is_delayed_leaves_no_remembered_grant_behind()
+    {
+        var orgId = await OnboardAsync("ada", grantMcp: true);
+        var ada = await UserAsync("ada");
+        using (var before = await PostInitializeAsync(McpToken("ada")))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(Cancel);
+            await scope.ServiceProvider.GetRequiredService<McpAccessService>().RevokeAsync(new Caller(ada.Id, Surface.Api), orgId, ada.Id, Cancel);
+
+            using (var between = await PostInitializeAsync(McpToken("ada")))
+            {
+                Assert.Equal(HttpStatusCode.OK, between.StatusCode);
+            }
+
+            await transaction.CommitAsync(Cancel);
+        }
+
+        using var after = await PostInitializeAsync(McpToken("ada"));
+        Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+    }
 }

@@ -1,3 +1,4 @@
+using EngineeringFramework.Core.Data.Signals;
 using OpenIddict.Abstractions;
 
 namespace EngineeringFramework.Server.Identity.Grants;
@@ -5,18 +6,18 @@ namespace EngineeringFramework.Server.Identity.Grants;
 /// <summary>
 /// Ends what a person granted to applications: every authorization (consent) and every token issued under it. Refresh
 /// tokens and authorization codes are refused at once (OpenIddict checks their stored entry and authorization when they
-/// are redeemed); access tokens are refused by <see cref="GrantStanding"/> at their next use here, and within
-/// <see cref="GrantStanding.Recheck"/> on other instances. Browser sessions are not this class's business: they end
+/// are redeemed); access tokens are refused by <see cref="GrantStanding"/> at their next use here, and on other instances
+/// once they hear the signal (PostgreSQL <c>NOTIFY</c>; at the latest within <see cref="GrantStanding.Recheck"/>). Browser sessions are not this class's business: they end
 /// when the account's security stamp changes, which the account pages do where the event calls for it.
 /// </summary>
-internal sealed class AccountRevocation(IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, GrantStanding standing)
+internal sealed class AccountRevocation(IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, ClusterSignals signals)
 {
     /// <summary>Every grant of the account: password reset or change, sign-out everywhere, 2FA change, lockout, deletion.</summary>
     public async Task RevokeAllAsync(string subject, CancellationToken cancellationToken)
     {
         await authorizations.RevokeBySubjectAsync(subject, cancellationToken);
         await tokens.RevokeBySubjectAsync(subject, cancellationToken);
-        standing.ForgetAll();
+        await signals.PublishAsync([CacheSignal.Grants], cancellationToken);
     }
 
     /// <summary>
@@ -33,7 +34,7 @@ internal sealed class AccountRevocation(IOpenIddictAuthorizationManager authoriz
 
         await authorizations.TryRevokeAsync(authorization, cancellationToken);
         await tokens.RevokeByAuthorizationIdAsync(authorizationId, cancellationToken);
-        standing.ForgetAll();
+        await signals.PublishAsync([CacheSignal.Grants], cancellationToken);
         return true;
     }
 }

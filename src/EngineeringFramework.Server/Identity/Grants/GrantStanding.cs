@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Data.Signals;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -26,12 +27,14 @@ namespace EngineeringFramework.Server.Identity.Grants;
 /// <remarks>
 /// The verdict is remembered per authorization (or account) for at most <see cref="Recheck"/>, bounded in number: one
 /// cached lookup per request, and one database lookup per grant and window. A revocation or deletion in this process
-/// forgets every verdict at once (<see cref="ForgetAll"/>); another instance sees it within <see cref="Recheck"/>, which is
-/// the promise made to users: a revoked grant's or a deleted account's tokens are refused within a minute everywhere.
+/// forgets every verdict at once (<see cref="ForgetAll"/>), and so does every other instance when it hears the signal
+/// (<see cref="ClusterSignals"/>, PostgreSQL <c>NOTIFY</c>, after the commit). An instance that missed the signal (its
+/// listening connection was down) judges afresh within <see cref="Recheck"/>: the promise made to users is that a
+/// revoked grant's or a deleted account's tokens are refused within a minute everywhere, and at once where signals flow.
 /// The deletion time, not a yes/no, is what is remembered for an account, because the answer depends on each token's
 /// issue time.
 /// </remarks>
-internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
+internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider time) : IGrantChangeObserver, IDisposable
 {
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
 
@@ -85,6 +88,9 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
             old.Dispose();
         }
     }
+
+    /// <summary>A revocation or deletion anywhere in the deployment, heard after it committed.</summary>
+    public void GrantsChanged() => ForgetAll();
 
     public void Dispose() => verdicts.Dispose();
 

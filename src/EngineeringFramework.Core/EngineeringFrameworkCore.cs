@@ -1,0 +1,52 @@
+using EngineeringFramework.Core.Activity;
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.GitHubSync;
+using EngineeringFramework.Core.McpAccess;
+using EngineeringFramework.Core.Members;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.RoleTemplates;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EngineeringFramework.Core;
+
+/// <summary>What the use cases need from the host: where the data lives, the product's public address, GitHub sync's settings.</summary>
+public sealed record CoreOptions(DatabaseConnection Database, Uri PublicUrl)
+{
+    /// <summary>Null leaves GitHub sync out (tests that wire it to a fake GitHub themselves).</summary>
+    public GitHubSyncOptions? GitHubSync { get; init; }
+}
+
+public static class EngineeringFrameworkCore
+{
+    /// <summary>
+    /// Every feature of the core, each registered from its own folder: the one list the server, the tests and the benchmarks
+    /// share, so none of them can drift. The host adds what is its own: a <see cref="TimeProvider"/>, logging, the
+    /// <see cref="Crypto.SecretBox"/> (its key comes from the host's settings) and the mail transport.
+    /// </summary>
+    public static IServiceCollection AddEngineeringFrameworkCore(this IServiceCollection services, CoreOptions options)
+    {
+        services.AddAppData(options.Database);
+        services.AddRelationshipAuthorization();
+        services.AddOrganizations();
+        services.AddSystemAdministration();
+        services.AddUsers();
+        services.AddFrameworkBrowsing();
+        services.AddDepartments();
+        services.AddProjects();
+        services.AddChecklists();
+        services.AddActivity();
+        services.AddMembers(options.PublicUrl);
+        services.AddRoleTemplates();
+        services.AddMcpAccess();
+        if (options.GitHubSync is { } gitHub)
+        {
+            services.AddGitHubSync(gitHub, options.PublicUrl);
+        }
+
+        return services;
+    }
+}
