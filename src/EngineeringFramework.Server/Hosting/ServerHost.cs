@@ -1,5 +1,6 @@
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.DataProtection;
 using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Server.Api;
@@ -52,9 +53,13 @@ internal static partial class ServerHost
         services.AddSingleton(settings);
         // TryAdd: a test may put a FakeTimeProvider in first (re-authentication windows, expiry) through its configure hook.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SecretBox(settings.EncryptionKey
-            ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
+        // One root key for every use (stored secrets, token encryption, the data-protection key ring), each use
+        // deriving or binding its own; in Development generated once into DATA_DIR when not configured.
+        services.AddSingleton(sp => settings.EncryptionKey
+            ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys))));
+        services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<EncryptionKey>()));
         services.AddAppData(settings.Database);
+        services.AddSharedDataProtection();
         services.AddAppProblemDetails();
         services.AddAppSecurityHeaders(builder.Environment);
         services.AddAppRateLimiting(builder.Configuration);
