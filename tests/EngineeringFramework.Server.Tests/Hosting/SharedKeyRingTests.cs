@@ -34,9 +34,11 @@ public sealed class SharedKeyRingTests
         var (cookies, form) = await SignInAndReadFormOnAsync(a);
 
         await AssertAcceptedAsync(b, cookies, form);
-        // Through the database: one key, made by the first instance and used by both (a second instance keeping its
-        // own ring, in its home folder or in memory, would have made another or left the table empty).
+        // Through the database: one key, made by the first instance, and the only one either instance knows (a ring
+        // kept in a home folder or in memory would show other keys there, or none in the table).
         Assert.Single(await KeyRowsAsync(database));
+        await AssertRingIsTheDatabasesAsync(a, database);
+        await AssertRingIsTheDatabasesAsync(b, database);
     }
 
     [Theory]
@@ -56,6 +58,7 @@ public sealed class SharedKeyRingTests
         await using var after = await StartAsync(database, key);
 
         await AssertAcceptedAsync(after, cookies, form);
+        await AssertRingIsTheDatabasesAsync(after, database);
     }
 
     [Theory]
@@ -147,6 +150,14 @@ public sealed class SharedKeyRingTests
         // Not 400 (antiforgery token refused) and not a redirect to sign-in (session cookie unreadable).
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         Assert.Matches("^/orgs/[0-9a-f-]{36}$", Page.LocalPath(created.Headers.Location));
+    }
+
+    /// <summary>The keys <paramref name="app"/>'s data protection knows are exactly the rows of the database's table.</summary>
+    private static async Task AssertRingIsTheDatabasesAsync(TestApp app, TestDatabase database)
+    {
+        var stored = (await KeyRowsAsync(database)).Select(xml => Guid.Parse(XElement.Parse(xml).Attribute("id")!.Value)).Order();
+        var known = app.App.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>().GetAllKeys().Select(k => k.KeyId).Order();
+        Assert.Equal(stored, known);
     }
 
     private static async Task<List<string>> KeyRowsAsync(TestDatabase database)
