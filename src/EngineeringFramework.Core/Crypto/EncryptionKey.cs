@@ -14,6 +14,17 @@ public sealed class EncryptionKey
     internal ReadOnlySpan<byte> Bytes => key;
 
     /// <summary>
+    /// A key for one purpose, derived with HKDF-SHA256 under <paramref name="label"/>: the same <c>ENCRYPTION_KEY</c>
+    /// always gives the same derived key (every instance agrees, restarts change nothing), while keys of different
+    /// labels are unrelated, so a ciphertext sealed for one purpose can never be opened with another's key.
+    /// </summary>
+    public EncryptionKey Derive(string label)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        return new EncryptionKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, key, Size, salt: [], info: System.Text.Encoding.UTF8.GetBytes(label)));
+    }
+
+    /// <summary>
     /// Accepts exactly 32 bytes written as 64 hexadecimal characters or as base64. Any other length is
     /// refused rather than stretched or truncated: a short key silently padded would be a weak key.
     /// </summary>

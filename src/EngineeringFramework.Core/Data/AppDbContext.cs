@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.DataProtection;
 using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.GitHubSync;
@@ -70,6 +71,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     /// <summary>Outgoing mail (not organization-owned: no tenant filter applies, see <see cref="Mail.QueuedMail"/>).</summary>
     public DbSet<QueuedMail> QueuedMail => Set<QueuedMail>();
+
+    /// <summary>The data-protection key ring shared by every instance (not organization-owned, see <see cref="KeyRingEntry"/>).</summary>
+    public DbSet<KeyRingEntry> KeyRingEntries => Set<KeyRingEntry>();
 
     /// <summary>
     /// Read by the tenant query filter on every query. <see cref="Guid.Empty"/> when no tenant is set:

@@ -20,6 +20,17 @@ internal static class MigrateCommand
 
             await using (app)
             {
+                try
+                {
+                    // Never under a running server: it would go on running code written for the old schema.
+                    ServerHost.ClaimSqliteFile(app.Services);
+                }
+                catch (SqliteInUseException e)
+                {
+                    error.WriteLine($"Cannot migrate: {e.Message} Stop the server first (or let it migrate on start with MIGRATE_ON_START=true).");
+                    return 1;
+                }
+
                 await ServerHost.MigrateAsync(app.Services, cancellationToken);
                 await ServerHost.SeedSystemFrameworkAsync(app.Services, cancellationToken);
             }

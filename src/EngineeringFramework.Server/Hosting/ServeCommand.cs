@@ -27,7 +27,16 @@ internal static class ServeCommand
         {
             // Resolve key material now, so a development key is generated (and logged) at start, not on first use.
             _ = app.Services.GetRequiredService<SecretBox>();
-            await ServerHost.PrepareDatabaseAsync(app, cancellationToken);
+            try
+            {
+                await ServerHost.PrepareDatabaseAsync(app, cancellationToken);
+            }
+            catch (SqliteInUseException e)
+            {
+                error.WriteLine($"Engineering Framework cannot start: {e.Message}");
+                return 1;
+            }
+
             await app.RunAsync(cancellationToken);
         }
 

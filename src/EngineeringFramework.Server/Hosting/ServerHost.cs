@@ -1,6 +1,7 @@
 using EngineeringFramework.Core;
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.DataProtection;
 using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Server.Api;
@@ -53,8 +54,11 @@ internal static partial class ServerHost
         services.AddSingleton(settings);
         // TryAdd: a test may put a FakeTimeProvider in first (re-authentication windows, expiry) through its configure hook.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SecretBox(settings.EncryptionKey
-            ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
+        // One root key for every use (stored secrets, token encryption, the data-protection key ring), each use
+        // deriving or binding its own; in Development generated once into DATA_DIR when not configured.
+        services.AddSingleton(sp => settings.EncryptionKey
+            ?? DevelopmentKeys.LoadOrCreateEncryptionKey(settings.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys))));
+        services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<EncryptionKey>()));
         services.AddEngineeringFrameworkCore(new CoreOptions(settings.Database, settings.PublicUrl)
         {
             GitHubSync = new GitHubSyncOptions
@@ -65,6 +69,13 @@ internal static partial class ServerHost
                 PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
             },
         });
+        if (SqliteInstanceLock.For(settings.Database) is { } sqliteLock)
+        {
+            // A factory, so the container disposes it (releasing the lock) when the app is disposed.
+            services.AddSingleton(_ => sqliteLock);
+        }
+
+        services.AddSharedDataProtection();
         services.AddAppProblemDetails();
         services.AddAppSecurityHeaders(builder.Environment);
         services.AddAppRateLimiting(builder.Configuration);
@@ -155,8 +166,11 @@ internal static partial class ServerHost
     /// Applies pending migrations when this deployment allows it (the embedded default does; Production uses
     /// <c>migrate</c>), then makes sure the built-in framework is the current system framework.
     /// </summary>
+    /// <exception cref="SqliteInUseException">Another server runs on the same SQLite file (see <see cref="SqliteInstanceLock"/>).</exception>
     public static async Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        // First of all, before anything is migrated or any key made: a SQLite file serves one server.
+        ClaimSqliteFile(app.Services);
         var settings = app.Services.GetRequiredService<ServerSettings>();
         if (settings.Database.Provider == DatabaseProvider.Sqlite && !SqliteThreading.MultiThreaded)
         {
@@ -188,6 +202,10 @@ internal static partial class ServerHost
 
         await SeedSystemFrameworkAsync(app.Services, cancellationToken);
     }
+
+    /// <summary>Takes this process's lock on the SQLite file, held until the app is disposed; nothing to do on PostgreSQL.</summary>
+    /// <exception cref="SqliteInUseException">Another server (or <c>migrate</c>) holds it.</exception>
+    public static void ClaimSqliteFile(IServiceProvider services) => services.GetService<SqliteInstanceLock>()?.Acquire();
 
     /// <summary>The built-in framework, shipped beside the executable, becomes the system framework when its content changed.</summary>
     public static async Task SeedSystemFrameworkAsync(IServiceProvider services, CancellationToken cancellationToken)

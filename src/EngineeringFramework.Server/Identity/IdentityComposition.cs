@@ -1,3 +1,4 @@
+using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Server.Identity.Accounts;
 using EngineeringFramework.Server.Identity.Authority;
@@ -64,8 +65,7 @@ internal static class IdentityComposition
         services.AddScoped<AccountRevocation>();
         services.AddScoped<Consents>();
         services.AddScoped<ConnectedApps>();
-        services.AddSingleton(sp => new TokenEncryptionKey(server.EncryptionKey
-            ?? DevelopmentKeys.LoadOrCreateEncryptionKey(server.DataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentKeys)))));
+        services.AddSingleton(sp => new TokenEncryptionKey(sp.GetRequiredService<EncryptionKey>()));
         services.AddIdentityStore(server.Database);
         services.AddLocalAccounts(identity, environment);
         services.AddAppAuthentication(server, identity, environment);

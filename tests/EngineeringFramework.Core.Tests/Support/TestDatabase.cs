@@ -117,6 +117,7 @@ public sealed class TestDatabase : IAsyncDisposable
             File.Delete(sqliteFile);
             File.Delete(sqliteFile + "-wal");
             File.Delete(sqliteFile + "-shm");
+            File.Delete(sqliteFile + ".lock");
         }
 
         if (postgresAdmin is not null)

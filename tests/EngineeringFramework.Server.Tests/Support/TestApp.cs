@@ -12,13 +12,13 @@ namespace EngineeringFramework.Server.Tests.Support;
 /// </summary>
 internal sealed class TestApp : IAsyncDisposable
 {
-    private readonly TestDatabase database;
+    private readonly TestDatabase? ownDatabase;
     private readonly string dataDirectory;
 
-    private TestApp(WebApplication app, TestDatabase database, string dataDirectory, HttpClient client)
+    private TestApp(WebApplication app, TestDatabase? ownDatabase, string dataDirectory, HttpClient client)
     {
         App = app;
-        this.database = database;
+        this.ownDatabase = ownDatabase;
         this.dataDirectory = dataDirectory;
         Client = client;
     }
@@ -50,9 +50,12 @@ internal sealed class TestApp : IAsyncDisposable
         string environment = "Development",
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configure = null,
-        bool listenOnPublicUrl = false)
+        bool listenOnPublicUrl = false,
+        TestDatabase? sharedDatabase = null)
     {
-        var database = await TestDatabase.CreateAsync(migrate: false);
+        // A shared database (several instances on one database) belongs to the test; otherwise this instance owns one.
+        var ownDatabase = sharedDatabase is null ? await TestDatabase.CreateAsync(migrate: false) : null;
+        var database = sharedDatabase ?? ownDatabase!;
         var dataDirectory = Directory.CreateTempSubdirectory("ef-test-data-").FullName;
         // The server's rule: every environment but exactly Development runs with Production's (Hosting/DeploymentEnvironment).
         var production = environment != "Development";
@@ -99,7 +102,22 @@ internal sealed class TestApp : IAsyncDisposable
             throw new InvalidOperationException("The server refused to start: " + error);
         }
 
-        await ServerHost.PrepareDatabaseAsync(app, TestContext.Current.CancellationToken);
+        try
+        {
+            await ServerHost.PrepareDatabaseAsync(app, TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (ownDatabase is not null)
+            {
+                await ownDatabase.DisposeAsync();
+            }
+
+            Directory.Delete(dataDirectory, recursive: true);
+            throw;
+        }
+
         await app.StartAsync(TestContext.Current.CancellationToken);
 
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.Urls.First()) };
@@ -110,7 +128,7 @@ internal sealed class TestApp : IAsyncDisposable
             client.DefaultRequestHeaders.Host = "ef.example.test";
         }
 
-        return new TestApp(app, database, dataDirectory, client);
+        return new TestApp(app, ownDatabase, dataDirectory, client);
     }
 
     public async ValueTask DisposeAsync()
@@ -118,7 +136,11 @@ internal sealed class TestApp : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        await database.DisposeAsync();
+        if (ownDatabase is not null)
+        {
+            await ownDatabase.DisposeAsync();
+        }
+
         Directory.Delete(dataDirectory, recursive: true);
     }
 }

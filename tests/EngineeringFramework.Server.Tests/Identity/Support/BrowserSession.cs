@@ -11,13 +11,15 @@ internal sealed partial class BrowserSession : IDisposable
 {
     private readonly HttpClient client;
 
-    public BrowserSession(Uri baseAddress)
+    /// <param name="cookies">Another session's jar, to carry its cookies to another server (as one browser would to one site).</param>
+    public BrowserSession(Uri baseAddress, CookieContainer? cookies = null)
     {
+        Cookies = cookies ?? new CookieContainer();
         client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = Cookies }) { BaseAddress = baseAddress };
         client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
     }
 
-    public CookieContainer Cookies { get; } = new();
+    public CookieContainer Cookies { get; }
 
     public HttpClient Client => client;
 

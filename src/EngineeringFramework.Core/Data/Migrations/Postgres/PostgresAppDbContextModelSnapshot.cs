@@ -255,6 +255,25 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.ToTable("ChecklistItems");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.DataProtection.KeyRingEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Departments.Department", b =>
                 {
                     b.Property<Guid>("Id")

@@ -251,6 +251,25 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.ToTable("ChecklistItems");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.DataProtection.KeyRingEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Departments.Department", b =>
                 {
                     b.Property<Guid>("Id")
