@@ -76,9 +76,15 @@ internal static partial class QueryEndpoints
         {
             var (store, body, modelId) = await QueryAsync(stores, storeId, context);
             var target = body["object"] as JsonObject ?? throw FgaError.Validation("invalid request: 'object' is required");
+            // OpenFGA takes exactly one user filter per call.
             var filters = (body["user_filters"] as JsonArray ?? [])
                 .Select(f => new UserTypeFilter(FgaJson.RequiredString(f, "type"), FgaJson.OptionalString(f, "relation")))
                 .ToList();
+            if (filters.Count != 1)
+            {
+                throw FgaError.Validation("invalid ListUsersRequest.UserFilters: value must contain exactly 1 item(s)");
+            }
+
             var request = new ListUsersRequest($"{FgaJson.RequiredString(target, "type")}:{FgaJson.RequiredString(target, "id")}", FgaJson.RequiredString(body, "relation"), filters)
             {
                 ContextualTuples = FgaJson.ContextualTupleArray(body["contextual_tuples"]),

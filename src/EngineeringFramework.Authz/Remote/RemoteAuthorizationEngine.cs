@@ -78,10 +78,19 @@ public sealed class RemoteAuthorizationEngine : IAuthorizationEngine
         return new ListObjectsResult([.. (response?["objects"] as JsonArray ?? []).Select(o => (string)o!).Distinct(StringComparer.Ordinal)]);
     }
 
+    /// <summary>OpenFGA takes exactly one user filter per list-users call, so each filter is asked separately and the answers merged.</summary>
     public async ValueTask<ListUsersResult> ListUsersAsync(ListUsersRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await QueryAsync("list-users", OpenFgaWire.ListUsersBody(request, options.ModelId, options.Consistency), cancellationToken);
-        return new ListUsersResult([.. (response?["users"] as JsonArray ?? []).Select(u => OpenFgaWire.UserText(u!)).Distinct(StringComparer.Ordinal)]);
+        ArgumentNullException.ThrowIfNull(request);
+        var users = new List<string>();
+        foreach (var filter in request.UserFilters.Count == 0 ? [null] : request.UserFilters.Select(f => (UserTypeFilter?)f))
+        {
+            var single = request with { UserFilters = filter is null ? [] : [filter] };
+            var response = await QueryAsync("list-users", OpenFgaWire.ListUsersBody(single, options.ModelId, options.Consistency), cancellationToken);
+            users.AddRange((response?["users"] as JsonArray ?? []).Select(u => OpenFgaWire.UserText(u!)));
+        }
+
+        return new ListUsersResult([.. users.Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>

@@ -40,18 +40,20 @@ public sealed class RemoteAuthorizationEngineTests
     }
 
     [Fact]
-    public async Task List_users_sends_object_and_filters_and_reads_all_three_user_forms()
+    public async Task List_users_asks_once_per_filter_as_OpenFGA_requires_and_reads_all_three_user_forms()
     {
         await using var fga = await FakeOpenFga.StartAsync();
-        fga.Answer("list-users", 200, """{"users":[{"object":{"type":"user","id":"anne"}},{"userset":{"type":"group","id":"eng","relation":"member"}},{"wildcard":{"type":"user"}},{"object":{"type":"user","id":"anne"}}]}""");
+        fga.Answer("list-users", 200, """{"users":[{"object":{"type":"user","id":"anne"}},{"wildcard":{"type":"user"}}]}""");
+        fga.Answer("list-users", 200, """{"users":[{"userset":{"type":"group","id":"eng","relation":"member"}},{"object":{"type":"user","id":"anne"}}]}""");
 
         var result = await Engine(fga.ApiUrl, modelId: null).ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user"), new UserTypeFilter("group", "member")]), Cancel);
 
-        Assert.Equal(["user:anne", "group:eng#member", "user:*"], result.Users);
-        var (_, body, _) = Assert.Single(fga.Requests);
+        Assert.Equal(["user:anne", "user:*", "group:eng#member"], result.Users);
+        Assert.Equal(2, fga.Requests.Count);
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"object":{"type":"document","id":"1"},"relation":"viewer","user_filters":[{"type":"user"},{"type":"group","relation":"member"}]}"""),
-            body));
+            JsonNode.Parse("""{"object":{"type":"document","id":"1"},"relation":"viewer","user_filters":[{"type":"user"}]}"""),
+            fga.Requests.First().Body));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"type":"group","relation":"member"}]"""), fga.Requests.Last().Body!["user_filters"]));
     }
 
     [Fact]
