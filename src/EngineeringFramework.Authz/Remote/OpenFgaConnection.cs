@@ -17,10 +17,13 @@ internal sealed class OpenFgaConnection(HttpClient http, Uri apiUrl, string? api
     public const string ServerCodeKey = "openfga.code";
     public const string StatusKey = "openfga.status";
 
+    // "https://host/fga" and "https://host/fga/" name the same API; relative paths resolve under it only with the slash.
+    private readonly Uri root = apiUrl.AbsoluteUri.EndsWith('/') ? apiUrl : new Uri(apiUrl.AbsoluteUri + "/");
+
     public async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonObject? body, bool idempotent, CancellationToken cancellationToken)
     {
         var attempts = idempotent ? Math.Max(1, maxAttempts) : 1;
-        var uri = new Uri(apiUrl, path);
+        var uri = new Uri(root, path);
         var payload = body?.ToJsonString();
         for (var attempt = 1; ; attempt++)
         {
@@ -54,7 +57,7 @@ internal sealed class OpenFgaConnection(HttpClient http, Uri apiUrl, string? api
                 // A wrong or missing key is a deployment fault, not an answer about access: never retried, never "denied".
                 if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 {
-                    throw new AuthorizationUnavailableException($"OpenFGA refused our credentials ({(int)response.StatusCode}); check OPENFGA_API_TOKEN.");
+                    throw new AuthorizationUnavailableException($"OpenFGA refused our credentials ({(int)response.StatusCode}): the preshared key sent as bearer token is missing or wrong.");
                 }
 
                 throw ToAuthzException(response.StatusCode, text);
@@ -64,7 +67,7 @@ internal sealed class OpenFgaConnection(HttpClient http, Uri apiUrl, string? api
                 if (attempt >= attempts)
                 {
                     throw new AuthorizationUnavailableException(
-                        e is TransientFailure ? e.Message : $"OpenFGA at {apiUrl} did not answer {method} {path}: {e.Message}", e);
+                        e is TransientFailure ? e.Message : $"OpenFGA at {root} did not answer {method} {path}: {e.Message}", e);
                 }
 
                 await Task.Delay(retryDelay * attempt, clock, cancellationToken);

@@ -50,17 +50,19 @@ public static class ConformanceRunner
         foreach (var test in YamlTree.List(root, "tests"))
         {
             var stages = YamlTree.List(test, "stages");
-            await RunTestAsync(test, stages, contextual: false, stores, tally, cancellationToken);
-            if (stages.Count == 1)
+            var reachable = await RunTestAsync(test, stages, contextual: false, stores, tally, cancellationToken)
+                && (stages.Count != 1 || await RunTestAsync(test, stages, contextual: true, stores, tally, cancellationToken));
+            if (!reachable)
             {
-                await RunTestAsync(test, stages, contextual: true, stores, tally, cancellationToken);
+                break;
             }
         }
 
         return new ConformanceReport(tally.Finish(), tally.PerTest);
     }
 
-    private static async Task RunTestAsync(object? test, List<object?> stages, bool contextual, ITestStores stores, TestTally tally, CancellationToken cancellationToken)
+    // False when no store could be had because the server did not answer: the rest of the run would only repeat that.
+    private static async Task<bool> RunTestAsync(object? test, List<object?> stages, bool contextual, ITestStores stores, TestTally tally, CancellationToken cancellationToken)
     {
         var name = (YamlTree.Str(test, "name") ?? "?") + (contextual ? "_ctxTuples" : "");
         tally.Begin(name);
@@ -69,10 +71,15 @@ public static class ConformanceRunner
         {
             store = await stores.CreateAsync(name, cancellationToken);
         }
-        catch (Exception ex) when (ex is AuthzException or AuthorizationUnavailableException)
+        catch (AuthorizationUnavailableException ex)
+        {
+            tally.Fail($"{name}: cannot create a store, stopping the run: {ex.Message}");
+            return false;
+        }
+        catch (AuthzException ex)
         {
             tally.Fail($"{name}: cannot create a store: {ex.Message}");
-            return;
+            return true;
         }
 
         await using (store)
@@ -111,6 +118,8 @@ public static class ConformanceRunner
                 await assertions.RunListUsersAsync(cancellationToken);
             }
         }
+
+        return true;
     }
 
     /// <summary>Where each test gets a fresh store.</summary>
