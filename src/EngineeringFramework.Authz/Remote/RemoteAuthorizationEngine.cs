@@ -101,6 +101,12 @@ public sealed class RemoteAuthorizationEngine : IAuthorizationEngine
     public async ValueTask WriteAsync(WriteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Writes.Count == 0 && request.Deletes.Count == 0)
+        {
+            // Nothing to change, as for the embedded engine; OpenFGA would refuse the empty request.
+            return;
+        }
+
         foreach (var part in Chunks(request, AuthorizationEngine.MaxTuplesPerWrite))
         {
             var harmlessToRepeat = (part.Writes.Count == 0 || part.Options.IgnoreDuplicateWrites) && (part.Deletes.Count == 0 || part.Options.IgnoreMissingDeletes);

@@ -171,6 +171,59 @@ public sealed class OpenFgaTestServerTests
         Assert.True(afterRestart.Allowed);
     }
 
+    [Fact]
+    public async Task The_product_model_written_from_DSL_is_read_back_as_the_latest_with_the_same_JSON()
+    {
+        await using var server = await OpenFgaTestServer.OpenFgaTestServer.StartAsync(cancellationToken: Cancel);
+        var store = await new OpenFgaStores(Http, server.BaseUrl).CreateAsync("migrate", Cancel);
+        var engine = new RemoteAuthorizationEngine(Http, new RemoteEngineOptions { ApiUrl = server.BaseUrl, StoreId = store.Id });
+        var model = DslParser.ParseAndValidate(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "authorization", "model.fga"), Cancel));
+
+        var before = await engine.ReadModelAsync(cancellationToken: Cancel);
+        var id = await engine.WriteModelAsync(model, Cancel);
+        var latest = await engine.ReadModelAsync(cancellationToken: Cancel);
+
+        Assert.Null(before);
+        Assert.Equal(id, latest?.Id);
+        Assert.Equal(EngineeringFramework.Authz.Model.ModelJson.Serialize(model), EngineeringFramework.Authz.Model.ModelJson.Serialize(latest!.Model));
+    }
+
+    [Fact]
+    public async Task The_test_server_runs_as_its_own_process_with_the_key_from_OpenFGAs_variable()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "EngineeringFramework.OpenFgaTestServer.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { dll, "--urls", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["OPENFGA_AUTHN_PRESHARED_KEYS"] = "process-key,other";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(Cancel);
+            }
+            while (line is not null && !line.StartsWith("OpenFGA test server", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            var api = new Uri(line[(line.LastIndexOf(' ') + 1)..]);
+            var stores = new OpenFgaStores(Http, api, "process-key");
+            var created = await stores.CreateAsync("from-another-process", Cancel);
+
+            Assert.Equal("from-another-process", (await stores.GetAsync(created.Id, Cancel))?.Name);
+            await Assert.ThrowsAsync<AuthorizationUnavailableException>(() => new OpenFgaStores(Http, api).CreateAsync("no key", Cancel));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Cancel);
+        }
+    }
+
     private static async Task<JsonNode> PostAsync(OpenFgaTestServer.OpenFgaTestServer server, string path, string body)
     {
         using var response = await SendAsync(server, HttpMethod.Post, path, body);

@@ -229,6 +229,16 @@ public sealed class RemoteAuthorizationEngineTests
     }
 
     [Fact]
+    public async Task An_empty_write_sends_nothing()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+
+        await Engine(fga.ApiUrl).WriteAsync(new WriteRequest(), Cancel);
+
+        Assert.Empty(fga.Requests);
+    }
+
+    [Fact]
     public async Task A_write_that_ignores_duplicates_and_missing_deletes_is_retried_after_a_transient_failure()
     {
         await using var fga = await FakeOpenFga.StartAsync();
