@@ -48,9 +48,9 @@ internal static partial class QueryEndpoints
                 }
                 catch (AuthzException e)
                 {
+                    // A result is either "allowed" or "error", never both (a oneof in OpenFGA's API).
                     result[correlation] = new JsonObject
                     {
-                        ["allowed"] = false,
                         ["error"] = new JsonObject { ["input_error"] = OpenFgaErrorCodes.Name(e.Code), ["message"] = e.Message },
                     };
                 }
