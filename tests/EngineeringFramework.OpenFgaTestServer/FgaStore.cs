@@ -61,9 +61,7 @@ internal sealed class FgaStore(string id, string name, DateTimeOffset createdAt,
         {
             if (modelId is null)
             {
-                return models.Count > 0
-                    ? models[^1].EngineId
-                    : throw new FgaError(400, "latest_authorization_model_not_found", $"No authorization models found for store '{Id}'");
+                return models.Count > 0 ? models[^1].EngineId : throw FgaStoreRegistry.NoModel(Id, null);
             }
 
             foreach (var (id, engineId) in models)
@@ -74,7 +72,7 @@ internal sealed class FgaStore(string id, string name, DateTimeOffset createdAt,
                 }
             }
 
-            throw new FgaError(400, "authorization_model_not_found", $"Authorization Model '{modelId}' not found");
+            throw FgaStoreRegistry.NoModel(Id, modelId);
         }
     }
 

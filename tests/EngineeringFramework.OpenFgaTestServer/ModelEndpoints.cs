@@ -29,9 +29,9 @@ internal static class ModelEndpoints
 
         app.MapGet("/stores/{storeId}/authorization-models", (HttpContext context, string storeId) =>
         {
-            var store = stores.Get(storeId);
+            var store = stores.Find(storeId);
             var size = FgaJson.PageSize(context.Request.Query["page_size"].ToString(), fallback: 50);
-            var ids = store.ModelIdsNewestFirst();
+            var ids = store?.ModelIdsNewestFirst() ?? [];
             var after = FgaJson.Position(context.Request.Query["continuation_token"].ToString());
             var start = after is null ? 0 : ids.IndexOf(after) + 1;
             if (after is not null && start == 0)
@@ -43,15 +43,14 @@ internal static class ModelEndpoints
             var next = start + page.Count < ids.Count ? FgaJson.Token(page[^1]) : "";
             return FgaResults.Json(StatusCodes.Status200OK, new JsonObject
             {
-                ["authorization_models"] = new JsonArray([.. page.Select(id => (JsonNode)Describe(store.ReadModel(id)!))]),
+                ["authorization_models"] = new JsonArray([.. page.Select(id => (JsonNode)Describe(store!.ReadModel(id)!))]),
                 ["continuation_token"] = next,
             });
         });
 
         app.MapGet("/stores/{storeId}/authorization-models/{modelId}", (string storeId, string modelId) =>
         {
-            var model = stores.Get(storeId).ReadModel(modelId)
-                ?? throw new FgaError(400, "authorization_model_not_found", $"Authorization Model '{modelId}' not found");
+            var model = stores.Find(storeId)?.ReadModel(modelId) ?? throw FgaStoreRegistry.NoModel(storeId, modelId);
             return FgaResults.Json(StatusCodes.Status200OK, new JsonObject { ["authorization_model"] = Describe(model) });
         });
     }

@@ -97,10 +97,11 @@ internal static partial class QueryEndpoints
 
     private static async Task<(FgaStore Store, JsonObject Body, string ModelId)> QueryAsync(FgaStoreRegistry stores, string storeId, HttpContext context)
     {
-        var store = stores.Get(storeId);
         var body = await FgaJson.ReadBodyAsync(context.Request);
         FgaJson.RequireKnownConsistency(body);
-        return (store, body, store.ResolveModel(FgaJson.OptionalString(body, "authorization_model_id")));
+        var modelId = FgaJson.OptionalString(body, "authorization_model_id");
+        var store = stores.Find(storeId) ?? throw FgaStoreRegistry.NoModel(storeId, modelId);
+        return (store, body, store.ResolveModel(modelId));
     }
 
     // user:anne -> {object}, user:* -> {wildcard}, group:eng#member -> {userset}

@@ -10,7 +10,6 @@ internal static class TupleEndpoints
     {
         app.MapPost("/stores/{storeId}/write", async (HttpContext context, string storeId) =>
         {
-            var store = stores.Get(storeId);
             var body = await FgaJson.ReadBodyAsync(context.Request);
             var (writes, ignoreDuplicates) = Changes(body["writes"], "writes", "on_duplicate");
             var (deletes, ignoreMissing) = Changes(body["deletes"], "deletes", "on_missing");
@@ -19,14 +18,15 @@ internal static class TupleEndpoints
                 throw new FgaError(400, "invalid_write_input", "Invalid input. Make sure you provide at least one write, or at least one delete");
             }
 
-            var modelId = store.ResolveModel(FgaJson.OptionalString(body, "authorization_model_id"));
+            var requestedModel = FgaJson.OptionalString(body, "authorization_model_id");
+            var store = stores.Find(storeId) ?? throw FgaStoreRegistry.NoModel(storeId, requestedModel);
+            var modelId = store.ResolveModel(requestedModel);
             store.Write(new WriteRequest { Writes = writes, Deletes = deletes, Options = new WriteOptions(ignoreDuplicates, ignoreMissing), ModelId = modelId }, stores.Now);
             return FgaResults.Json(StatusCodes.Status200OK, new JsonObject());
         });
 
         app.MapPost("/stores/{storeId}/read", async (HttpContext context, string storeId) =>
         {
-            var store = stores.Get(storeId);
             var body = await FgaJson.ReadBodyAsync(context.Request);
             FgaJson.RequireKnownConsistency(body);
             var key = body["tuple_key"];
@@ -43,13 +43,15 @@ internal static class TupleEndpoints
 
             var size = FgaJson.PageSize(body["page_size"], fallback: 50);
             var after = FgaJson.Position(FgaJson.OptionalString(body, "continuation_token"));
-            var all = store.Engine.Read(filter).Tuples.OrderBy(t => t.ToString(), StringComparer.Ordinal).ToList();
+            // A store OpenFGA does not have simply holds no tuples.
+            var store = stores.Find(storeId);
+            var all = (store?.Engine.Read(filter).Tuples ?? []).OrderBy(t => t.ToString(), StringComparer.Ordinal).ToList();
             var page = all.Where(t => after is null || string.CompareOrdinal(t.ToString(), after) > 0).Take(size + 1).ToList();
             var more = page.Count > size;
             page = page.Take(size).ToList();
             return FgaResults.Json(StatusCodes.Status200OK, new JsonObject
             {
-                ["tuples"] = new JsonArray([.. page.Select(t => (JsonNode)new JsonObject { ["key"] = FgaJson.Key(t), ["timestamp"] = FgaJson.Timestamp(store.WrittenAt(t)) })]),
+                ["tuples"] = new JsonArray([.. page.Select(t => (JsonNode)new JsonObject { ["key"] = FgaJson.Key(t), ["timestamp"] = FgaJson.Timestamp(store!.WrittenAt(t)) })]),
                 ["continuation_token"] = more ? FgaJson.Token(page[^1].ToString()) : "",
             });
         });

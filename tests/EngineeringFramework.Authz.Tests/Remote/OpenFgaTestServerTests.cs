@@ -138,7 +138,7 @@ public sealed class OpenFgaTestServerTests
     }
 
     [Fact]
-    public async Task A_deleted_or_unknown_store_is_404_store_id_not_found()
+    public async Task A_deleted_store_is_404_store_id_not_found_and_has_no_model_to_check_against()
     {
         await using var server = await OpenFgaTestServer.OpenFgaTestServer.StartAsync(cancellationToken: Cancel);
         var stores = new OpenFgaStores(Http, server.BaseUrl);
@@ -147,11 +147,16 @@ public sealed class OpenFgaTestServerTests
         var found = await stores.GetAsync(store.Id, Cancel);
         await stores.DeleteAsync(store.Id, Cancel);
         using var afterDelete = await SendAsync(server, HttpMethod.Get, $"stores/{store.Id}", null);
+        using var checkAfterDelete = await SendAsync(server, HttpMethod.Post, $"stores/{store.Id}/check", """{"tuple_key":{"user":"user:anne","relation":"viewer","object":"document:1"}}""");
+        using var readAfterDelete = await SendAsync(server, HttpMethod.Post, $"stores/{store.Id}/read", "{}");
 
         Assert.Equal("short-lived", found?.Name);
         Assert.Equal(HttpStatusCode.NotFound, afterDelete.StatusCode);
         Assert.Equal("store_id_not_found", (string?)JsonNode.Parse(await afterDelete.Content.ReadAsStringAsync(Cancel))!["code"]);
         Assert.Null(await stores.GetAsync(store.Id, Cancel));
+        Assert.Equal(HttpStatusCode.BadRequest, checkAfterDelete.StatusCode);
+        Assert.Equal("latest_authorization_model_not_found", (string?)JsonNode.Parse(await checkAfterDelete.Content.ReadAsStringAsync(Cancel))!["code"]);
+        Assert.Equal("""{"tuples":[],"continuation_token":""}""", await readAfterDelete.Content.ReadAsStringAsync(Cancel));
     }
 
     [Fact]
