@@ -229,6 +229,31 @@ public sealed class RemoteAuthorizationEngineTests
     }
 
     [Fact]
+    public async Task The_consistency_preference_goes_with_every_query_and_read_but_not_with_writes()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("check", 200, """{"allowed":false}""");
+        fga.Answer("batch-check", 200, """{"result":{"0":{"allowed":false}}}""");
+        fga.Answer("list-objects", 200, """{"objects":[]}""");
+        fga.Answer("list-users", 200, """{"users":[]}""");
+        fga.Answer("read", 200, """{"tuples":[],"continuation_token":""}""");
+        fga.Answer("write", 200, "{}");
+        var engine = new RemoteAuthorizationEngine(new HttpClient(), new RemoteEngineOptions { ApiUrl = fga.ApiUrl, StoreId = "01STORE", Consistency = "HIGHER_CONSISTENCY" });
+        var check = new CheckRequest("user:anne", "viewer", "document:1");
+
+        await engine.CheckAsync(check, Cancel);
+        await engine.BatchCheckAsync([check], Cancel);
+        await engine.ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "document"), Cancel);
+        await engine.ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user")]), Cancel);
+        await engine.ReadAsync(new ReadRequest(), Cancel);
+        await engine.WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel);
+
+        Assert.Equal(
+            ["check HIGHER_CONSISTENCY", "batch-check HIGHER_CONSISTENCY", "list-objects HIGHER_CONSISTENCY", "list-users HIGHER_CONSISTENCY", "read HIGHER_CONSISTENCY", "write "],
+            fga.Requests.Select(r => $"{r.Route} {(string?)r.Body!["consistency"]}"));
+    }
+
+    [Fact]
     public async Task An_empty_write_sends_nothing()
     {
         await using var fga = await FakeOpenFga.StartAsync();
