@@ -13,4 +13,7 @@ public enum AuthzErrorCode
     InvalidTuple = 2027,
     ExceededEntityLimit = 2053,
     InvalidAuthorizationModel = 2056,
+
+    /// <summary>OpenFGA's <c>store_id_not_found</c> (a not-found code, answered with HTTP 404).</summary>
+    StoreNotFound = 5002,
 }

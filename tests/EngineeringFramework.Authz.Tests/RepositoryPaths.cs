@@ -41,4 +41,16 @@ internal static class RepositoryPaths
 
         return path;
     }
+
+    /// <summary>OpenFGA's published HTTP API description (swagger 2.0), shared next to the repository.</summary>
+    public static string SkipUnlessApiDescriptionExists()
+    {
+        var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "openfga", "openfga-api.swagger.json"));
+        if (!File.Exists(path))
+        {
+            Assert.Skip($"OpenFGA's API description not found at {path}; place openfga-api.swagger.json at ../shared/openfga/ relative to the repository root.");
+        }
+
+        return path;
+    }
 }

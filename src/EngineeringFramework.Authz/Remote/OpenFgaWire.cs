@@ -9,19 +9,65 @@ internal static class OpenFgaWire
 
     public static JsonArray Keys(IEnumerable<TupleKey> keys) => [.. keys.Select(k => (JsonNode)Key(k))];
 
-    public static JsonObject CheckBody(CheckRequest request, string? modelId)
+    public static JsonObject CheckBody(CheckRequest request, string? modelId, string? consistency = null)
     {
-        var body = new JsonObject { ["tuple_key"] = Key(new TupleKey(request.Object, request.Relation, request.User)) };
-        if (request.ContextualTuples.Count > 0)
-        {
-            body["contextual_tuples"] = new JsonObject { ["tuple_keys"] = Keys(request.ContextualTuples) };
-        }
-
+        var body = CheckItem(request);
         AddModel(body, request.ModelId ?? modelId);
+        AddConsistency(body, consistency);
         return body;
     }
 
-    public static JsonObject ListObjectsBody(ListObjectsRequest request, string? modelId)
+    /// <summary>One request per batch, so the checks share the first one's model; each is named by its index.</summary>
+    public static JsonObject BatchCheckBody(IReadOnlyList<CheckRequest> requests, string? modelId, string? consistency)
+    {
+        var checks = new JsonArray();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var item = CheckItem(requests[i]);
+            item["correlation_id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            checks.Add(item);
+        }
+
+        var body = new JsonObject { ["checks"] = checks };
+        AddModel(body, requests.Count > 0 ? requests[0].ModelId ?? modelId : modelId);
+        AddConsistency(body, consistency);
+        return body;
+    }
+
+    public static JsonObject ReadBody(ReadRequest request, int pageSize, string? continuation, string? consistency)
+    {
+        var key = new JsonObject();
+        if (request.Object is not null)
+        {
+            key["object"] = request.Object;
+        }
+
+        if (request.Relation is not null)
+        {
+            key["relation"] = request.Relation;
+        }
+
+        if (request.User is not null)
+        {
+            key["user"] = request.User;
+        }
+
+        var body = new JsonObject { ["page_size"] = pageSize };
+        if (key.Count > 0)
+        {
+            body["tuple_key"] = key;
+        }
+
+        if (!string.IsNullOrEmpty(continuation))
+        {
+            body["continuation_token"] = continuation;
+        }
+
+        AddConsistency(body, consistency);
+        return body;
+    }
+
+    public static JsonObject ListObjectsBody(ListObjectsRequest request, string? modelId, string? consistency = null)
     {
         var body = new JsonObject { ["type"] = request.Type, ["relation"] = request.Relation, ["user"] = request.User };
         if (request.ContextualTuples.Count > 0)
@@ -30,10 +76,11 @@ internal static class OpenFgaWire
         }
 
         AddModel(body, request.ModelId ?? modelId);
+        AddConsistency(body, consistency);
         return body;
     }
 
-    public static JsonObject ListUsersBody(ListUsersRequest request, string? modelId)
+    public static JsonObject ListUsersBody(ListUsersRequest request, string? modelId, string? consistency = null)
     {
         var (type, id) = SplitObject(request.Object);
         var filters = new JsonArray();
@@ -61,6 +108,7 @@ internal static class OpenFgaWire
         }
 
         AddModel(body, request.ModelId ?? modelId);
+        AddConsistency(body, consistency);
         return body;
     }
 
@@ -121,6 +169,25 @@ internal static class OpenFgaWire
     {
         var colon = value.IndexOf(':', StringComparison.Ordinal);
         return colon <= 0 ? throw new AuthzException(AuthzErrorCode.ValidationError, $"'{value}' is not of the form type:id.") : (value[..colon], value[(colon + 1)..]);
+    }
+
+    private static JsonObject CheckItem(CheckRequest request)
+    {
+        var item = new JsonObject { ["tuple_key"] = Key(new TupleKey(request.Object, request.Relation, request.User)) };
+        if (request.ContextualTuples.Count > 0)
+        {
+            item["contextual_tuples"] = new JsonObject { ["tuple_keys"] = Keys(request.ContextualTuples) };
+        }
+
+        return item;
+    }
+
+    private static void AddConsistency(JsonObject body, string? consistency)
+    {
+        if (!string.IsNullOrEmpty(consistency))
+        {
+            body["consistency"] = consistency;
+        }
     }
 
     private static void AddModel(JsonObject body, string? modelId)

@@ -1,6 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using EngineeringFramework.Authz.Model;
 
@@ -11,48 +9,64 @@ namespace EngineeringFramework.Authz.Remote;
 /// embedded engine.
 /// </summary>
 /// <remarks>
-/// Fail closed: when the server cannot be reached (refused, timed out, 5xx after the retries), a check
-/// answers "denied" and a list answers empty, so an outage can never grant access; writes and reads throw,
-/// so nothing is silently lost. Queries are idempotent and retried a few times with a short backoff;
-/// writes are sent once, because a write that timed out may have been applied. Errors the server
-/// answers (4xx with OpenFGA's <c>code</c>) surface as <see cref="AuthzException"/> with the same code.
+/// Fail closed and visibly: when the server cannot answer (refused, timed out, 5xx or 429 after the retries,
+/// or it refuses our key), every call throws <see cref="AuthorizationUnavailableException"/>. An outage is
+/// therefore never read as "denied" (which would look like a missing permission and answer 404) nor as
+/// "allowed"; the product answers 503. Queries are idempotent and retried a few times with a short backoff;
+/// a write is retried only when its options make a repeat harmless (ignore duplicates and missing deletes),
+/// because a write that timed out may have been applied. Errors the server reports about the request
+/// (4xx with OpenFGA's <c>code</c>) surface as <see cref="AuthzException"/> with the same code.
 /// </remarks>
-public sealed class RemoteAuthorizationEngine(HttpClient http, RemoteEngineOptions options, TimeProvider? time = null) : IAuthorizationEngine
+public sealed class RemoteAuthorizationEngine : IAuthorizationEngine
 {
-    private readonly TimeProvider clock = time ?? TimeProvider.System;
+    private readonly OpenFgaConnection connection;
+    private readonly RemoteEngineOptions options;
+    private readonly string storePath;
+    private volatile bool batchCheckUnsupported;
+
+    public RemoteAuthorizationEngine(HttpClient http, RemoteEngineOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        connection = new OpenFgaConnection(http, options.ApiUrl, options.ApiToken, options.Timeout, options.MaxAttempts, options.RetryDelay, time ?? TimeProvider.System);
+        storePath = $"stores/{Uri.EscapeDataString(options.StoreId)}/";
+    }
 
     public async ValueTask<CheckResult> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await QueryOrNullAsync("check", OpenFgaWire.CheckBody(request, options.ModelId), cancellationToken);
-        return new CheckResult(response is not null && (bool?)response["allowed"] == true);
+        var response = await QueryAsync("check", OpenFgaWire.CheckBody(request, options.ModelId, options.Consistency), cancellationToken);
+        return new CheckResult((bool?)response?["allowed"] == true);
     }
 
+    /// <summary>
+    /// Sends the checks in batches of <see cref="RemoteEngineOptions.MaxChecksPerBatch"/>; against a server without
+    /// <c>batch-check</c> (OpenFGA before 1.8) it checks one by one, with the same per-entry errors.
+    /// </summary>
     public async ValueTask<IReadOnlyList<BatchCheckResult>> BatchCheckAsync(IReadOnlyList<CheckRequest> requests, CancellationToken cancellationToken = default)
     {
-        var checks = new JsonArray();
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var item = OpenFgaWire.CheckBody(requests[i], modelId: null);
-            item.Remove("authorization_model_id");
-            item["correlation_id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            checks.Add(item);
-        }
-
-        var body = new JsonObject { ["checks"] = checks };
-        if (options.ModelId is not null)
-        {
-            body["authorization_model_id"] = options.ModelId;
-        }
-
-        var response = await QueryOrNullAsync("batch-check", body, cancellationToken);
+        ArgumentNullException.ThrowIfNull(requests);
         var results = new List<BatchCheckResult>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
+        var size = Math.Max(1, options.MaxChecksPerBatch);
+        for (var start = 0; start < requests.Count; start += size)
         {
-            var entry = response?["result"]?[i.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-            var error = entry?["error"] is JsonObject e
-                ? new AuthzException(AuthzErrorCode.ValidationError, (string?)e["message"] ?? "check failed")
-                : response is null ? new AuthzException(AuthzErrorCode.ValidationError, "The authorization server is unavailable; denied.") : null;
-            results.Add(new BatchCheckResult(requests[i], error is null && (bool?)entry?["allowed"] == true, error));
+            var chunk = requests.Skip(start).Take(size).ToList();
+            if (!batchCheckUnsupported)
+            {
+                try
+                {
+                    results.AddRange(await BatchCheckChunkAsync(chunk, cancellationToken));
+                    continue;
+                }
+                catch (AuthzException e) when (e.Data[OpenFgaConnection.StatusKey] is 404 && e.Code != AuthzErrorCode.StoreNotFound)
+                {
+                    batchCheckUnsupported = true;
+                }
+            }
+
+            foreach (var request in chunk)
+            {
+                results.Add(await CheckOneForBatchAsync(request, cancellationToken));
+            }
         }
 
         return results;
@@ -60,53 +74,56 @@ public sealed class RemoteAuthorizationEngine(HttpClient http, RemoteEngineOptio
 
     public async ValueTask<ListObjectsResult> ListObjectsAsync(ListObjectsRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await QueryOrNullAsync("list-objects", OpenFgaWire.ListObjectsBody(request, options.ModelId), cancellationToken);
+        var response = await QueryAsync("list-objects", OpenFgaWire.ListObjectsBody(request, options.ModelId, options.Consistency), cancellationToken);
         return new ListObjectsResult([.. (response?["objects"] as JsonArray ?? []).Select(o => (string)o!).Distinct(StringComparer.Ordinal)]);
     }
 
+    /// <summary>OpenFGA takes exactly one user filter per list-users call, so each filter is asked separately and the answers merged.</summary>
     public async ValueTask<ListUsersResult> ListUsersAsync(ListUsersRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await QueryOrNullAsync("list-users", OpenFgaWire.ListUsersBody(request, options.ModelId), cancellationToken);
-        return new ListUsersResult([.. (response?["users"] as JsonArray ?? []).Select(u => OpenFgaWire.UserText(u!)).Distinct(StringComparer.Ordinal)]);
+        ArgumentNullException.ThrowIfNull(request);
+        var users = new List<string>();
+        foreach (var filter in request.UserFilters.Count == 0 ? [null] : request.UserFilters.Select(f => (UserTypeFilter?)f))
+        {
+            var single = request with { UserFilters = filter is null ? [] : [filter] };
+            var response = await QueryAsync("list-users", OpenFgaWire.ListUsersBody(single, options.ModelId, options.Consistency), cancellationToken);
+            users.AddRange((response?["users"] as JsonArray ?? []).Select(u => OpenFgaWire.UserText(u!)));
+        }
+
+        return new ListUsersResult([.. users.Distinct(StringComparer.Ordinal)]);
     }
 
+    /// <summary>
+    /// Up to <see cref="AuthorizationEngine.MaxTuplesPerWrite"/> tuples go in one all-or-nothing request. A larger
+    /// request is sent as several (deletes first, then writes), which is not atomic as a whole: use it with the
+    /// ignore options, so that repeating it after a partial failure is harmless.
+    /// </summary>
     public async ValueTask WriteAsync(WriteRequest request, CancellationToken cancellationToken = default)
-        => await SendAsync(HttpMethod.Post, "write", OpenFgaWire.WriteBody(request, options.ModelId), idempotent: false, cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Writes.Count == 0 && request.Deletes.Count == 0)
+        {
+            // Nothing to change, as for the embedded engine; OpenFGA would refuse the empty request.
+            return;
+        }
 
+        foreach (var part in Chunks(request, AuthorizationEngine.MaxTuplesPerWrite))
+        {
+            var harmlessToRepeat = (part.Writes.Count == 0 || part.Options.IgnoreDuplicateWrites) && (part.Deletes.Count == 0 || part.Options.IgnoreMissingDeletes);
+            await connection.SendAsync(HttpMethod.Post, storePath + "write", OpenFgaWire.WriteBody(part, options.ModelId), harmlessToRepeat, cancellationToken);
+        }
+    }
+
+    /// <summary>Every stored tuple matching the filter, following continuation tokens to the end.</summary>
     public async ValueTask<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var tuples = new List<TupleKey>();
         string? continuation = null;
         do
         {
-            var key = new JsonObject();
-            if (request.Object is not null)
-            {
-                key["object"] = request.Object;
-            }
-
-            if (request.Relation is not null)
-            {
-                key["relation"] = request.Relation;
-            }
-
-            if (request.User is not null)
-            {
-                key["user"] = request.User;
-            }
-
-            var body = new JsonObject { ["page_size"] = 100 };
-            if (key.Count > 0)
-            {
-                body["tuple_key"] = key;
-            }
-
-            if (!string.IsNullOrEmpty(continuation))
-            {
-                body["continuation_token"] = continuation;
-            }
-
-            var response = await SendAsync(HttpMethod.Post, "read", body, idempotent: true, cancellationToken);
+            var body = OpenFgaWire.ReadBody(request, options.ReadPageSize, continuation, options.Consistency);
+            var response = await connection.SendAsync(HttpMethod.Post, storePath + "read", body, idempotent: true, cancellationToken);
             tuples.AddRange((response?["tuples"] as JsonArray ?? []).Select(t => OpenFgaWire.ReadKey(t!["key"]!)));
             continuation = (string?)response?["continuation_token"];
         }
@@ -117,10 +134,11 @@ public sealed class RemoteAuthorizationEngine(HttpClient http, RemoteEngineOptio
 
     public async ValueTask<string> WriteModelAsync(AuthorizationModel model, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var body = JsonNode.Parse(ModelJson.Serialize(model))!.AsObject();
         body.Remove("id");
-        var response = await SendAsync(HttpMethod.Post, "authorization-models", body, idempotent: false, cancellationToken);
-        return (string?)response?["authorization_model_id"] ?? throw new AuthzException(AuthzErrorCode.ValidationError, "The server did not return a model id.");
+        var response = await connection.SendAsync(HttpMethod.Post, storePath + "authorization-models", body, idempotent: false, cancellationToken);
+        return (string?)response?["authorization_model_id"] ?? throw new AuthorizationUnavailableException("OpenFGA did not return the new model's id.");
     }
 
     public async ValueTask<StoredModel?> ReadModelAsync(string? modelId = null, CancellationToken cancellationToken = default)
@@ -129,8 +147,8 @@ public sealed class RemoteAuthorizationEngine(HttpClient http, RemoteEngineOptio
         try
         {
             model = modelId is null
-                ? (await SendAsync(HttpMethod.Get, "authorization-models?page_size=1", null, idempotent: true, cancellationToken))?["authorization_models"]?.AsArray().FirstOrDefault()
-                : (await SendAsync(HttpMethod.Get, $"authorization-models/{Uri.EscapeDataString(modelId)}", null, idempotent: true, cancellationToken))?["authorization_model"];
+                ? (await connection.SendAsync(HttpMethod.Get, storePath + "authorization-models?page_size=1", null, idempotent: true, cancellationToken))?["authorization_models"]?.AsArray().FirstOrDefault()
+                : (await connection.SendAsync(HttpMethod.Get, storePath + $"authorization-models/{Uri.EscapeDataString(modelId)}", null, idempotent: true, cancellationToken))?["authorization_model"];
         }
         catch (AuthzException e) when (e.Code == AuthzErrorCode.AuthorizationModelNotFound)
         {
@@ -140,114 +158,65 @@ public sealed class RemoteAuthorizationEngine(HttpClient http, RemoteEngineOptio
         return model is null ? null : new StoredModel((string?)model["id"] ?? string.Empty, ModelJson.Deserialize(model.ToJsonString()));
     }
 
-    /// <summary>A query whose outage answers null (deny/empty) instead of throwing: the fail-closed path.</summary>
-    private async Task<JsonNode?> QueryOrNullAsync(string path, JsonObject body, CancellationToken cancellationToken)
+    private Task<JsonNode?> QueryAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        connection.SendAsync(HttpMethod.Post, storePath + path, body, idempotent: true, cancellationToken);
+
+    private async Task<List<BatchCheckResult>> BatchCheckChunkAsync(List<CheckRequest> chunk, CancellationToken cancellationToken)
+    {
+        var response = await QueryAsync("batch-check", OpenFgaWire.BatchCheckBody(chunk, options.ModelId, options.Consistency), cancellationToken);
+        var results = new List<BatchCheckResult>(chunk.Count);
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            // An answer that leaves a check out, or failed it inside the server, says nothing about access.
+            var entry = response?["result"]?[i.ToString(CultureInfo.InvariantCulture)]
+                ?? throw new AuthorizationUnavailableException($"OpenFGA's batch-check answer has no result for check {i}.");
+            if (entry["error"] is JsonObject error)
+            {
+                if (error["internal_error"] is not null && error["input_error"] is null)
+                {
+                    throw new AuthorizationUnavailableException($"OpenFGA failed check {i} of a batch: {(string?)error["message"]}");
+                }
+
+                var failure = new AuthzException(OpenFgaErrorCodes.FromName((string?)error["input_error"]), (string?)error["message"] ?? "check failed");
+                results.Add(new BatchCheckResult(chunk[i], false, failure));
+            }
+            else
+            {
+                results.Add(new BatchCheckResult(chunk[i], (bool?)entry["allowed"] == true, null));
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<BatchCheckResult> CheckOneForBatchAsync(CheckRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            return await SendAsync(HttpMethod.Post, path, body, idempotent: true, cancellationToken);
+            return new BatchCheckResult(request, (await CheckAsync(request, cancellationToken)).Allowed, null);
         }
-        catch (RemoteUnavailableException)
+        catch (AuthzException e)
         {
-            return null;
-        }
-    }
-
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonObject? body, bool idempotent, CancellationToken cancellationToken)
-    {
-        var attempts = idempotent ? Math.Max(1, options.MaxAttempts) : 1;
-        var uri = new Uri(options.ApiUrl, $"stores/{Uri.EscapeDataString(options.StoreId)}/{path}");
-        var payload = body?.ToJsonString();
-        for (var attempt = 1; ; attempt++)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Timeout);
-            try
-            {
-                using var message = new HttpRequestMessage(method, uri);
-                if (payload is not null)
-                {
-                    message.Content = new StringContent(payload, Encoding.UTF8, "application/json");
-                }
-
-                if (options.ApiToken is not null)
-                {
-                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiToken);
-                }
-
-                using var response = await http.SendAsync(message, timeout.Token);
-                var text = await response.Content.ReadAsStringAsync(timeout.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    return text.Length == 0 ? null : JsonNode.Parse(text);
-                }
-
-                if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    throw new RemoteUnavailableException($"OpenFGA answered {(int)response.StatusCode}.");
-                }
-
-                throw ToAuthzException(response.StatusCode, text);
-            }
-            catch (Exception e) when (e is HttpRequestException or RemoteUnavailableException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt >= attempts)
-                {
-                    throw e as RemoteUnavailableException ?? new RemoteUnavailableException("OpenFGA is unreachable.", e);
-                }
-
-                await Task.Delay(options.RetryDelay * attempt, clock, cancellationToken);
-            }
+            return new BatchCheckResult(request, false, e);
         }
     }
 
-    private static AuthzException ToAuthzException(HttpStatusCode status, string text)
+    private static IEnumerable<WriteRequest> Chunks(WriteRequest request, int limit)
     {
-        string? code = null;
-        string? message = null;
-        try
+        if (request.Writes.Count + request.Deletes.Count <= limit)
         {
-            var error = JsonNode.Parse(text);
-            code = (string?)error?["code"];
-            message = (string?)error?["message"];
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // A proxy's HTML error page: keep the status only.
+            yield return request;
+            yield break;
         }
 
-        var mapped = code switch
+        for (var i = 0; i < request.Deletes.Count; i += limit)
         {
-            "authorization_model_not_found" or "latest_authorization_model_not_found" => AuthzErrorCode.AuthorizationModelNotFound,
-            "authorization_model_resolution_too_complex" => AuthzErrorCode.ResolutionTooComplex,
-            "cannot_allow_duplicate_tuples_in_one_request" => AuthzErrorCode.DuplicateTuplesInOneRequest,
-            "write_failed_due_to_invalid_input" => AuthzErrorCode.WriteFailedDueToInvalidInput,
-            "type_not_found" => AuthzErrorCode.TypeNotFound,
-            "relation_not_found" => AuthzErrorCode.RelationNotFound,
-            "invalid_tuple" => AuthzErrorCode.InvalidTuple,
-            "exceeded_entity_limit" => AuthzErrorCode.ExceededEntityLimit,
-            "invalid_authorization_model" => AuthzErrorCode.InvalidAuthorizationModel,
-            _ when status == HttpStatusCode.NotFound => AuthzErrorCode.AuthorizationModelNotFound,
-            _ => AuthzErrorCode.ValidationError,
-        };
-        return new AuthzException(mapped, message ?? $"OpenFGA answered {(int)status}.");
-    }
-}
+            yield return request with { Writes = [], Deletes = [.. request.Deletes.Skip(i).Take(limit)] };
+        }
 
-/// <summary>The server could not be reached or answered 5xx/429 on every attempt.</summary>
-public sealed class RemoteUnavailableException : Exception
-{
-    public RemoteUnavailableException()
-    {
-    }
-
-    public RemoteUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public RemoteUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
+        for (var i = 0; i < request.Writes.Count; i += limit)
+        {
+            yield return request with { Writes = [.. request.Writes.Skip(i).Take(limit)], Deletes = [] };
+        }
     }
 }

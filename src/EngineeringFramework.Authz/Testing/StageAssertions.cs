@@ -1,9 +1,9 @@
 namespace EngineeringFramework.Authz.Testing;
 
 /// <summary>The check, list-objects and list-users assertions of one conformance stage.</summary>
-internal sealed class StageAssertions(AuthorizationEngine engine, object? stage, List<TupleKey> stageContext, string where, TestTally tally)
+internal sealed class StageAssertions(IAuthorizationEngine engine, object? stage, List<TupleKey> stageContext, string where, TestTally tally)
 {
-    public void RunChecks()
+    public async Task RunChecksAsync(CancellationToken cancellationToken)
     {
         var number = 0;
         foreach (var assertion in YamlTree.List(stage, "checkAssertions"))
@@ -11,16 +11,16 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
             var tuple = YamlTree.Tuple(YamlTree.Get(assertion, "tuple"));
             var label = $"{where} check #{number++} {tuple}";
             var request = new CheckRequest(tuple.User, tuple.Relation, tuple.Object) { ContextualTuples = Context(assertion) };
-            Expect(assertion, label, () =>
+            await ExpectAsync(assertion, label, async () =>
             {
-                var allowed = engine.Check(request).Allowed;
+                var allowed = (await engine.CheckAsync(request, cancellationToken)).Allowed;
                 var expected = YamlTree.Bool(assertion, "expectation") ?? false;
                 return allowed == expected ? null : $"expected {expected} but got {allowed}";
             });
         }
     }
 
-    public void RunListObjects()
+    public async Task RunListObjectsAsync(CancellationToken cancellationToken)
     {
         var number = 0;
         foreach (var assertion in YamlTree.List(stage, "listObjectsAssertions"))
@@ -31,9 +31,9 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
             var type = YamlTree.Str(request, "type") ?? "";
             var label = $"{where} list_objects #{number++} {user} {relation} {type}";
             var context = Context(assertion);
-            Expect(assertion, label, () =>
+            await ExpectAsync(assertion, label, async () =>
             {
-                var objects = engine.ListObjects(new ListObjectsRequest(user, relation, type) { ContextualTuples = context }).Objects;
+                var objects = (await engine.ListObjectsAsync(new ListObjectsRequest(user, relation, type) { ContextualTuples = context }, cancellationToken)).Objects;
                 var expected = YamlTree.Strings(assertion, "expectation");
                 if (!ResultComparison.SameElements(expected, [.. objects]))
                 {
@@ -42,7 +42,7 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
 
                 foreach (var obj in objects)
                 {
-                    if (!engine.Check(new CheckRequest(user, relation, obj) { ContextualTuples = context }).Allowed)
+                    if (!(await engine.CheckAsync(new CheckRequest(user, relation, obj) { ContextualTuples = context }, cancellationToken)).Allowed)
                     {
                         return $"returned {obj} but Check of it is false";
                     }
@@ -53,7 +53,7 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
         }
     }
 
-    public void RunListUsers()
+    public async Task RunListUsersAsync(CancellationToken cancellationToken)
     {
         var number = 0;
         foreach (var assertion in YamlTree.List(stage, "listUsersAssertions"))
@@ -64,9 +64,9 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
             var filters = YamlTree.Strings(request, "filters").ConvertAll(ParseFilter);
             var label = $"{where} list_users #{number++} {obj} {relation} [{string.Join(", ", YamlTree.Strings(request, "filters"))}]";
             var context = Context(assertion);
-            Expect(assertion, label, () =>
+            await ExpectAsync(assertion, label, async () =>
             {
-                var users = engine.ListUsers(new ListUsersRequest(obj, relation, filters) { ContextualTuples = context }).Users;
+                var users = (await engine.ListUsersAsync(new ListUsersRequest(obj, relation, filters) { ContextualTuples = context }, cancellationToken)).Users;
                 var expected = YamlTree.Strings(assertion, "expectation");
                 if (!ResultComparison.SameElements(expected, [.. users]))
                 {
@@ -75,7 +75,7 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
 
                 foreach (var user in users)
                 {
-                    if (!engine.Check(new CheckRequest(user, relation, obj) { ContextualTuples = context }).Allowed)
+                    if (!(await engine.CheckAsync(new CheckRequest(user, relation, obj) { ContextualTuples = context }, cancellationToken)).Allowed)
                     {
                         return $"returned {user} but Check of it is false";
                     }
@@ -95,12 +95,13 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
     private List<TupleKey> Context(object? assertion) => [.. YamlTree.Tuples(assertion, "contextualTuples"), .. stageContext];
 
     // Runs one assertion: with an errorCode the call must fail with exactly that code, else the probe must return null.
-    private void Expect(object? assertion, string label, Func<string?> probe)
+    // An authorization server that cannot answer fails the assertion (it is not an error code of the suite).
+    private async Task ExpectAsync(object? assertion, string label, Func<Task<string?>> probe)
     {
         var errorCode = YamlTree.Int(assertion, "errorCode") ?? 0;
         try
         {
-            var problem = probe();
+            var problem = await probe();
             if (errorCode != 0)
             {
                 tally.Fail($"{label}: expected error {errorCode} but the call succeeded");
@@ -124,6 +125,10 @@ internal sealed class StageAssertions(AuthorizationEngine engine, object? stage,
             {
                 tally.Fail($"{label}: " + (errorCode == 0 ? $"unexpected error {ex.NumericCode}: {ex.Message}" : $"expected error {errorCode} but got {ex.NumericCode}: {ex.Message}"));
             }
+        }
+        catch (AuthorizationUnavailableException ex)
+        {
+            tally.Fail($"{label}: the authorization server did not answer: {ex.Message}");
         }
     }
 }

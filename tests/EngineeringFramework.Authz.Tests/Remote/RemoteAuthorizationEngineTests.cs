@@ -40,18 +40,20 @@ public sealed class RemoteAuthorizationEngineTests
     }
 
     [Fact]
-    public async Task List_users_sends_object_and_filters_and_reads_all_three_user_forms()
+    public async Task List_users_asks_once_per_filter_as_OpenFGA_requires_and_reads_all_three_user_forms()
     {
         await using var fga = await FakeOpenFga.StartAsync();
-        fga.Answer("list-users", 200, """{"users":[{"object":{"type":"user","id":"anne"}},{"userset":{"type":"group","id":"eng","relation":"member"}},{"wildcard":{"type":"user"}},{"object":{"type":"user","id":"anne"}}]}""");
+        fga.Answer("list-users", 200, """{"users":[{"object":{"type":"user","id":"anne"}},{"wildcard":{"type":"user"}}]}""");
+        fga.Answer("list-users", 200, """{"users":[{"userset":{"type":"group","id":"eng","relation":"member"}},{"object":{"type":"user","id":"anne"}}]}""");
 
         var result = await Engine(fga.ApiUrl, modelId: null).ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user"), new UserTypeFilter("group", "member")]), Cancel);
 
-        Assert.Equal(["user:anne", "group:eng#member", "user:*"], result.Users);
-        var (_, body, _) = Assert.Single(fga.Requests);
+        Assert.Equal(["user:anne", "user:*", "group:eng#member"], result.Users);
+        Assert.Equal(2, fga.Requests.Count);
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"object":{"type":"document","id":"1"},"relation":"viewer","user_filters":[{"type":"user"},{"type":"group","relation":"member"}]}"""),
-            body));
+            JsonNode.Parse("""{"object":{"type":"document","id":"1"},"relation":"viewer","user_filters":[{"type":"user"}]}"""),
+            fga.Requests.First().Body));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"type":"group","relation":"member"}]"""), fga.Requests.Last().Body!["user_filters"]));
     }
 
     [Fact]
@@ -124,38 +126,153 @@ public sealed class RemoteAuthorizationEngineTests
         fga.Answer("write", 503, """{"code":"unavailable","message":"busy"}""");
         fga.Answer("write", 200, "{}");
 
-        await Assert.ThrowsAsync<RemoteUnavailableException>(async () =>
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () =>
             await Engine(fga.ApiUrl).WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel));
 
         Assert.Single(fga.Requests);
     }
 
     [Fact]
-    public async Task Unreachable_server_denies_and_lists_nothing()
+    public async Task Unreachable_server_is_unavailable_for_every_call_never_a_denial()
     {
         var engine = Engine(new Uri($"http://127.0.0.1:{ClosedPort()}/"), attempts: 2);
 
-        var check = await engine.CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel);
-        var objects = await engine.ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "document"), Cancel);
-        var users = await engine.ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user")]), Cancel);
-        var batch = await engine.BatchCheckAsync([new CheckRequest("user:anne", "viewer", "document:1")], Cancel);
-
-        Assert.False(check.Allowed);
-        Assert.Empty(objects.Objects);
-        Assert.Empty(users.Users);
-        Assert.False(batch[0].Allowed);
-        await Assert.ThrowsAsync<RemoteUnavailableException>(async () => await engine.WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel));
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () => await engine.CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel));
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () => await engine.ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "document"), Cancel));
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () => await engine.ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user")]), Cancel));
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () => await engine.BatchCheckAsync([new CheckRequest("user:anne", "viewer", "document:1")], Cancel));
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () => await engine.WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel));
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () => await engine.ReadAsync(new ReadRequest(), Cancel));
     }
 
     [Fact]
-    public async Task A_server_that_never_answers_denies_after_the_timeout()
+    public async Task A_server_that_never_answers_is_unavailable_after_the_timeout()
     {
         await using var fga = await FakeOpenFga.StartAsync();
         fga.Hang("check");
 
-        var result = await Engine(fga.ApiUrl, attempts: 1, timeout: TimeSpan.FromMilliseconds(200)).CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel);
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () =>
+            await Engine(fga.ApiUrl, attempts: 1, timeout: TimeSpan.FromMilliseconds(200)).CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel));
+    }
 
-        Assert.False(result.Allowed);
+    [Fact]
+    public async Task A_refused_key_is_unavailable_and_not_retried()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("check", 401, """{"code":"unauthenticated","message":"unauthenticated"}""");
+        fga.Answer("check", 200, """{"allowed":true}""");
+
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () =>
+            await Engine(fga.ApiUrl).CheckAsync(new CheckRequest("user:anne", "viewer", "document:1"), Cancel));
+
+        Assert.Single(fga.Requests);
+    }
+
+    [Fact]
+    public async Task A_batch_check_entry_that_failed_inside_the_server_makes_the_batch_unavailable()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("batch-check", 200, """{"result":{"0":{"allowed":true},"1":{"error":{"internal_error":"deadline_exceeded","message":"timeout"}}}}""");
+
+        await Assert.ThrowsAsync<AuthorizationUnavailableException>(async () =>
+            await Engine(fga.ApiUrl).BatchCheckAsync([new CheckRequest("user:anne", "viewer", "document:1"), new CheckRequest("user:anne", "viewer", "document:2")], Cancel));
+    }
+
+    [Fact]
+    public async Task Batch_check_falls_back_to_single_checks_on_a_server_without_the_endpoint()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("batch-check", 404, """{"code":"undefined_endpoint","message":"Not Found"}""");
+        fga.Answer("check", 200, """{"allowed":true}""");
+        fga.Answer("check", 400, """{"code":"type_not_found","message":"type 'x' not found"}""");
+
+        var batch = await Engine(fga.ApiUrl).BatchCheckAsync([new CheckRequest("user:anne", "viewer", "document:1"), new CheckRequest("user:anne", "viewer", "x:1")], Cancel);
+
+        Assert.True(batch[0].Allowed);
+        Assert.Equal(AuthzErrorCode.TypeNotFound, batch[1].Error?.Code);
+        Assert.Equal(["batch-check", "check", "check"], fga.Requests.Select(r => r.Route));
+    }
+
+    [Fact]
+    public async Task Batch_check_sends_at_most_the_server_limit_per_request()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("batch-check", 200, "{\"result\":{" + string.Join(",", Enumerable.Range(0, 50).Select(i => $"\"{i}\":{{\"allowed\":true}}")) + "}}");
+        fga.Answer("batch-check", 200, """{"result":{"0":{"allowed":false}}}""");
+
+        var batch = await Engine(fga.ApiUrl).BatchCheckAsync([.. Enumerable.Range(0, 51).Select(i => new CheckRequest("user:anne", "viewer", $"document:{i}"))], Cancel);
+
+        Assert.Equal(51, batch.Count);
+        Assert.All(batch.Take(50), r => Assert.True(r.Allowed));
+        Assert.False(batch[50].Allowed);
+        Assert.Equal([50, 1], fga.Requests.Select(r => r.Body!["checks"]!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task A_write_above_the_limit_goes_in_chunks_of_at_most_100_deletes_first()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            fga.Answer("write", 200, "{}");
+        }
+
+        var writes = Enumerable.Range(0, 150).Select(i => new TupleKey($"document:{i}", "viewer", "user:anne")).ToList();
+        var deletes = Enumerable.Range(0, 30).Select(i => new TupleKey($"document:{i}", "editor", "user:anne")).ToList();
+
+        await Engine(fga.ApiUrl).WriteAsync(new WriteRequest { Writes = writes, Deletes = deletes, Options = new WriteOptions(true, true) }, Cancel);
+
+        var bodies = fga.Requests.Select(r => r.Body!).ToList();
+        Assert.Equal([30, 0, 0], bodies.Select(b => b["deletes"]?["tuple_keys"]?.AsArray().Count ?? 0));
+        Assert.Equal([0, 100, 50], bodies.Select(b => b["writes"]?["tuple_keys"]?.AsArray().Count ?? 0));
+        Assert.All(bodies.Skip(1), b => Assert.Equal("ignore", (string?)b["writes"]!["on_duplicate"]));
+    }
+
+    [Fact]
+    public async Task The_consistency_preference_goes_with_every_query_and_read_but_not_with_writes()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("check", 200, """{"allowed":false}""");
+        fga.Answer("batch-check", 200, """{"result":{"0":{"allowed":false}}}""");
+        fga.Answer("list-objects", 200, """{"objects":[]}""");
+        fga.Answer("list-users", 200, """{"users":[]}""");
+        fga.Answer("read", 200, """{"tuples":[],"continuation_token":""}""");
+        fga.Answer("write", 200, "{}");
+        var engine = new RemoteAuthorizationEngine(new HttpClient(), new RemoteEngineOptions { ApiUrl = fga.ApiUrl, StoreId = "01STORE", Consistency = "HIGHER_CONSISTENCY" });
+        var check = new CheckRequest("user:anne", "viewer", "document:1");
+
+        await engine.CheckAsync(check, Cancel);
+        await engine.BatchCheckAsync([check], Cancel);
+        await engine.ListObjectsAsync(new ListObjectsRequest("user:anne", "viewer", "document"), Cancel);
+        await engine.ListUsersAsync(new ListUsersRequest("document:1", "viewer", [new UserTypeFilter("user")]), Cancel);
+        await engine.ReadAsync(new ReadRequest(), Cancel);
+        await engine.WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")] }, Cancel);
+
+        Assert.Equal(
+            ["check HIGHER_CONSISTENCY", "batch-check HIGHER_CONSISTENCY", "list-objects HIGHER_CONSISTENCY", "list-users HIGHER_CONSISTENCY", "read HIGHER_CONSISTENCY", "write "],
+            fga.Requests.Select(r => $"{r.Route} {(string?)r.Body!["consistency"]}"));
+    }
+
+    [Fact]
+    public async Task An_empty_write_sends_nothing()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+
+        await Engine(fga.ApiUrl).WriteAsync(new WriteRequest(), Cancel);
+
+        Assert.Empty(fga.Requests);
+    }
+
+    [Fact]
+    public async Task A_write_that_ignores_duplicates_and_missing_deletes_is_retried_after_a_transient_failure()
+    {
+        await using var fga = await FakeOpenFga.StartAsync();
+        fga.Answer("write", 503, """{"code":"unavailable","message":"busy"}""");
+        fga.Answer("write", 200, "{}");
+
+        await Engine(fga.ApiUrl).WriteAsync(new WriteRequest { Writes = [new TupleKey("document:1", "viewer", "user:anne")], Options = new WriteOptions(true, true) }, Cancel);
+
+        Assert.Equal(2, fga.Requests.Count);
     }
 
     [Fact]
