@@ -23,8 +23,6 @@ internal static class ApiComposition
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddOpenApi("v1", o => o.AddApiDocumentation());
-        services.AddSingleton<ApiCallerCache>();
-        services.AddSingleton<EngineeringFramework.Core.Authorization.IRelationshipChangeObserver>(sp => sp.GetRequiredService<ApiCallerCache>());
         return services;
     }
 

@@ -24,7 +24,7 @@ internal static class IdentityComposition
     public static IServiceCollection AddAppIdentity(this IServiceCollection services, ServerSettings server, IdentitySettings identity, IHostEnvironment environment)
     {
         services.AddSingleton(identity);
-        services.AddScoped<AppUserProvisioner>();
+        services.AddSingleton<SignInClaims>();
 
         // Both modes: bearer tokens (and external-mode sessions) of a deleted account are refused (see GrantStanding). Try: a
         // test may put its own in first, with a fake clock.

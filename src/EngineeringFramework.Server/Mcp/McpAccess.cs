@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Identity.Users;
@@ -17,46 +16,36 @@ internal sealed class McpAccessRequirement : IAuthorizationRequirement
     public const string Policy = "McpAccess";
 }
 
-internal sealed class McpAccessHandler(IHttpContextAccessor http, McpCallerCache cache) : AuthorizationHandler<McpAccessRequirement>
+internal sealed class McpAccessHandler(IHttpContextAccessor http) : AuthorizationHandler<McpAccessRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, McpAccessRequirement requirement)
     {
         var httpContext = http.HttpContext;
-        var subject = context.User.FindFirstValue("sub");
-        if (httpContext is null || subject is null)
+        if (httpContext is null)
         {
-            context.Fail(new AuthorizationFailureReason(this, "No subject."));
+            context.Fail(new AuthorizationFailureReason(this, "No request."));
             return;
         }
 
         var services = httpContext.RequestServices;
-        var users = services.GetRequiredService<AppUserProvisioner>();
-
-        // Only who the subject is may be remembered. A token with another address than the remembered one goes to the
-        // provisioner, which keeps the user row current.
-        if (!cache.TryGet(subject, out var identity) || !users.EmailOf(context.User).IsCurrent(identity!.Email, identity.EmailVerified))
+        var identity = services.GetRequiredService<SignInClaims>().Read(context.User);
+        var caller = await services.GetRequiredService<CurrentCaller>().ResolveAsync(identity, httpContext.RequestAborted);
+        if (caller is null)
         {
-            var user = await users.FindOrCreateAsync(context.User, httpContext.RequestAborted);
-            if (user is null)
-            {
-                context.Fail(new AuthorizationFailureReason(this, "No user."));
-                return;
-            }
-
-            identity = new McpIdentity(user.Id, user.Email, user.EmailVerified, user.DisplayName);
-            cache.Set(subject, identity);
+            context.Fail(new AuthorizationFailureReason(this, "No user."));
+            return;
         }
 
         // The grant is asked of the authorizer on every request: a revocation on any instance holds on the next call.
         var organizations = await services.GetRequiredService<McpAccessService>()
-            .OrganizationsWithAccessAsync(new Caller(identity.UserId, Surface.Mcp), httpContext.RequestAborted);
+            .OrganizationsWithAccessAsync(caller.As(Surface.Mcp), httpContext.RequestAborted);
         if (organizations.Count == 0)
         {
             context.Fail(new AuthorizationFailureReason(this, NotProvisioned));
             return;
         }
 
-        httpContext.Items[typeof(McpCaller)] = new McpCaller(identity.UserId, identity.Email, identity.EmailVerified, identity.DisplayName, organizations);
+        httpContext.Items[typeof(McpCaller)] = new McpCaller(caller.UserId, caller.Email, caller.EmailVerified, caller.DisplayName, organizations);
         context.Succeed(requirement);
     }
 

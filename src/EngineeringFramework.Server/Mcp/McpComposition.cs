@@ -27,8 +27,6 @@ internal static class McpComposition
     public static IServiceCollection AddAppMcp(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        services.AddSingleton<McpCallerCache>();
-        services.AddSingleton<EngineeringFramework.Core.Authorization.IRelationshipChangeObserver>(sp => sp.GetRequiredService<McpCallerCache>());
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, McpChallenge>();
         services.AddScoped<IAuthorizationHandler, McpAccessHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, McpAccessResultHandler>();

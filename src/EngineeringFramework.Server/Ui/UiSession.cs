@@ -8,10 +8,10 @@ namespace EngineeringFramework.Server.Ui;
 public sealed record UiUser(Caller Caller, string DisplayName, string Email, IReadOnlyList<OrganizationSummary> Organizations);
 
 /// <summary>
-/// Resolves the product's user from the session cookie once per request. The caller's id comes only from the
-/// authenticated principal, never from a form field or the route.
+/// Resolves the product's user from the session cookie once per request, through Core's <see cref="CurrentCaller"/>. The
+/// caller's id comes only from the authenticated principal, never from a form field or the route.
 /// </summary>
-internal sealed class UiSession(AppUserProvisioner users, OrganizationService organizations)
+internal sealed class UiSession(SignInClaims claims, CurrentCaller current, OrganizationService organizations)
 {
     private UiUser? resolved;
 
@@ -22,13 +22,13 @@ internal sealed class UiSession(AppUserProvisioner users, OrganizationService or
             return resolved;
         }
 
-        var user = await users.FindOrCreateAsync(http.User, http.RequestAborted);
+        var user = await current.ResolveAsync(claims.Read(http.User), http.RequestAborted);
         if (user is null)
         {
             return null;
         }
 
-        var caller = new Caller(user.Id, Surface.Ui);
+        var caller = user.As(Surface.Ui);
         var mine = await organizations.ListMineAsync(caller, http.RequestAborted);
         return resolved = new UiUser(caller, user.DisplayName, user.Email, mine);
     }

@@ -85,7 +85,7 @@ public sealed class MembersApiTests(ApiServer server) : IClassFixture<ApiServer>
         // What the confirmation page does once the link sent to the new address was opened.
         await using (var scope = server.App.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<AppUserProvisioner>().UpdateEmailAsync("mover", "mover-new@example.com", Cancel);
+            await scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Users.UserDirectory>().UpdateEmailAsync("mover", "mover-new@example.com", Cancel);
         }
 
         // mover.Client still holds a token minted before the change, naming mover@example.com.

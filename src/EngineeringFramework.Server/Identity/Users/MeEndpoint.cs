@@ -1,7 +1,6 @@
-using EngineeringFramework.Core.Data;
-using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.UseCases;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Server.Identity.Users;
 
@@ -17,22 +16,17 @@ internal static class MeEndpoint
         return endpoints;
     }
 
-    private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> GetAsync(HttpContext context, AppUserProvisioner users, AppDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> GetAsync(HttpContext context, SignInClaims claims, CurrentCaller current, OrganizationService organizations, CancellationToken cancellationToken)
     {
-        var user = await users.FindOrCreateAsync(context.User, cancellationToken);
+        var user = await current.ResolveAsync(claims.Read(context.User), cancellationToken);
         if (user is null)
         {
             return TypedResults.Unauthorized();
         }
 
-        // Memberships are tenant-filtered, and this request acts in no organization yet: it asks for the
-        // caller's own memberships across all organizations, scoped by the caller's user id instead.
-        var memberships = await db.Memberships.BypassTenantFilter()
-            .Where(m => m.UserId == user.Id)
-            .OrderBy(m => m.Organization!.Name)
-            .Select(m => new MembershipResponse(m.OrganizationId, m.Organization!.Name, m.Organization.Slug, m.Role.ToString()))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.DisplayName, memberships));
+        // The caller's own memberships, across organizations: this request acts in no organization yet.
+        var mine = await organizations.ListMineAsync(user.As(Surface.Api), cancellationToken);
+        return TypedResults.Ok(new MeResponse(user.UserId, user.Email, user.DisplayName, [.. mine.Select(m => new MembershipResponse(m.Id, m.Name, m.Slug, m.Role?.ToString() ?? string.Empty))]));
     }
 
     internal sealed record MeResponse(Guid Id, string Email, string DisplayName, IReadOnlyList<MembershipResponse> Memberships);

@@ -40,7 +40,7 @@ public sealed class ConfirmEmailChangeModel : AccountPageModel
             return Page();
         }
 
-        await Service<AppUserProvisioner>().UpdateEmailAsync(account.Id, email!, cancellationToken);
+        await Service<Core.Users.UserDirectory>().UpdateEmailAsync(account.Id, email!, cancellationToken);
         Changed = true;
         Email = email;
         return Page();

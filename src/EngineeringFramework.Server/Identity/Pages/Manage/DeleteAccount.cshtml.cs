@@ -138,7 +138,7 @@ public sealed class DeleteAccountModel : AccountPageModel
         if (IsExternal)
         {
             subject = User.FindFirstValue("sub");
-            var user = subject is null ? null : await Service<AppUserProvisioner>().FindOrCreateAsync(User, cancellationToken);
+            var user = subject is null ? null : await Service<CurrentCaller>().ResolveAsync(Service<SignInClaims>().Read(User), cancellationToken);
             if (user is null)
             {
                 return null;

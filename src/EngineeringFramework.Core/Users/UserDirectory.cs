@@ -1,58 +1,46 @@
-using System.Security.Claims;
 using EngineeringFramework.Core.Data;
-using EngineeringFramework.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace EngineeringFramework.Server.Identity.Users;
+namespace EngineeringFramework.Core.Users;
 
 /// <summary>
-/// Finds the product's user for a validated token (or session), creating it on first sight from <c>sub</c>
-/// and <c>email</c>. The same path serves the embedded authority and an external provider, so the product
-/// never depends on where the account lives. The subject is the only key: an email address is never used
-/// to match an existing user, since the same address at another issuer is not the same person.
+/// Finds the product's user for a sign-in identity, creating it on first sight. The same path serves the embedded
+/// authority and an external provider, so the product never depends on where the account lives. The subject is the only
+/// key: an email address is never used to match an existing user, since the same address at another issuer is not the
+/// same person. The address and whether the issuer vouches for it (<see cref="EmailClaim"/>) are kept current, and the
+/// row is written only when it differs.
 /// </summary>
-/// <remarks>
-/// The address and whether the issuer vouches for it (<see cref="AccountEmail"/>) are kept current: an account may
-/// change its address, and an invitation is accepted only by the account whose confirmed address it names. Callers
-/// on the hot path compare first (<see cref="AccountEmail.IsCurrent"/>) and come here only when something changed;
-/// here too the row is written only when it differs.
-/// </remarks>
-internal sealed class AppUserProvisioner(AppDbContext db, TimeProvider time, IdentitySettings identity)
+public sealed class UserDirectory(AppDbContext db, TimeProvider time)
 {
-    public AccountEmail EmailOf(ClaimsPrincipal principal) => AccountEmail.Read(principal, identity.IsExternal);
-
-    public async Task<User?> FindOrCreateAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    public async Task<User?> FindOrCreateAsync(SignInIdentity identity, CancellationToken cancellationToken)
     {
-        var subject = principal.FindFirstValue("sub") ?? principal.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (string.IsNullOrEmpty(subject))
+        if (string.IsNullOrEmpty(identity.Subject))
         {
             return null;
         }
 
-        var claims = EmailOf(principal);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.AuthSubject == subject, cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.AuthSubject == identity.Subject, cancellationToken);
         if (user is not null)
         {
-            await KeepCurrentAsync(user, claims, cancellationToken);
+            await KeepCurrentAsync(user, identity.Email, cancellationToken);
             return user;
         }
 
         // A deleted account's subject is not brought back by a credential from before the deletion (a token or session
         // that got through before every instance heard of it): only a later sign-in starts a new, empty product user.
-        var deletedAt = await db.DeletedAccounts.AsNoTracking().Where(d => d.AuthSubject == subject).Select(d => (DateTime?)d.DeletedAt).SingleOrDefaultAsync(cancellationToken);
-        if (deletedAt is { } at && Grants.IssuedAt.Predates(principal, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))))
+        var deletedAt = await db.DeletedAccounts.AsNoTracking().Where(d => d.AuthSubject == identity.Subject).Select(d => (DateTime?)d.DeletedAt).SingleOrDefaultAsync(cancellationToken);
+        if (deletedAt is { } at && Predates(identity.IssuedAt, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))))
         {
             return null;
         }
 
-        var (email, verified) = claims.ForNewUser();
-        var name = principal.FindFirstValue("name") ?? email;
+        var (email, verified) = identity.Email.ForNewUser();
         user = new User
         {
-            AuthSubject = subject,
+            AuthSubject = identity.Subject,
             Email = email,
             EmailVerified = verified,
-            DisplayName = Truncate(name, 200),
+            DisplayName = Truncate(identity.Name ?? email, 200),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.Users.Add(user);
@@ -65,7 +53,7 @@ internal sealed class AppUserProvisioner(AppDbContext db, TimeProvider time, Ide
         {
             // Two first requests raced: the unique subject index kept one row; use it.
             db.ChangeTracker.Clear();
-            return await db.Users.SingleOrDefaultAsync(u => u.AuthSubject == subject, cancellationToken);
+            return await db.Users.SingleOrDefaultAsync(u => u.AuthSubject == identity.Subject, cancellationToken);
         }
     }
 
@@ -82,11 +70,19 @@ internal sealed class AppUserProvisioner(AppDbContext db, TimeProvider time, Ide
             return;
         }
 
-        SetEmail(user, Truncate(email, AccountEmail.MaxLength), verified: true);
+        SetEmail(user, Truncate(email, EmailClaim.MaxLength), verified: true);
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task KeepCurrentAsync(User user, AccountEmail claims, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a credential issued at <paramref name="issuedAt"/> predates a deletion at <paramref name="deletedAt"/>.
+    /// Compared to the second (token times have no finer grain), and "at or before" counts as before: a credential that
+    /// cannot show it is newer (no issue time) is refused.
+    /// </summary>
+    public static bool Predates(DateTimeOffset? issuedAt, DateTimeOffset deletedAt)
+        => issuedAt is not { } issued || issued.ToUnixTimeSeconds() <= deletedAt.ToUnixTimeSeconds();
+
+    private async Task KeepCurrentAsync(User user, EmailClaim claims, CancellationToken cancellationToken)
     {
         if (claims.IsCurrent(user.Email, user.EmailVerified))
         {
