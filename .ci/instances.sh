@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Two server processes of one deployment in CI: one fresh PostgreSQL database, the same keys and PUBLIC_URL, and
+# separate home folders and DATA_DIRs (nothing shared on disk), driven by .ci/instances/pair.mjs.
+# Usage: .ci/instances.sh PATH/TO/EngineeringFramework.Server.dll "Host=...;Port=...;Username=...;Database=..."
+set -euo pipefail
+server_dll="$1"
+pg="$2"
+pg_host="$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$pg")"
+pg_port="$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$pg")"
+pg_user="$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$pg")"
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+database="ef_pair_$$"
+work="$(mktemp -d)"
+a_port="${EF_PAIR_PORT_A:-5191}"
+b_port="${EF_PAIR_PORT_B:-5192}"
+a="http://127.0.0.1:$a_port"
+b="http://127.0.0.1:$b_port"
+
+"$bin/psql" -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -qc "CREATE DATABASE $database" >/dev/null
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  "$bin/psql" -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One deployment's settings; each instance gets its own HOME and DATA_DIR below.
+export ASPNETCORE_ENVIRONMENT=Development PUBLIC_URL="$a"
+export DATABASE_URL="Host=$pg_host;Port=$pg_port;Username=$pg_user;Database=$database"
+export ENCRYPTION_KEY="$(openssl rand -base64 32)"
+export AUTH_SIGNING_KEY="$(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null)"
+instance() { # name -> runs the rest of the command line as that instance
+  local name="$1"; shift
+  mkdir -p "$work/$name/home" "$work/$name/data"
+  HOME="$work/$name/home" DATA_DIR="$work/$name/data" "$@"
+}
+
+instance a dotnet "$server_dll" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
+instance a dotnet "$server_dll" serve --urls "$a" >"$work/a.log" 2>&1 &
+pids+=($!)
+instance b dotnet "$server_dll" serve --urls "$b" >"$work/b.log" 2>&1 &
+pids+=($!)
+
+# Poll until both answer (bounded): a start-up wait in a script, not a timing assertion.
+for base in "$a" "$b"; do
+  for _ in $(seq 1 240); do
+    if curl -fsS "$base/health/ready" >/dev/null 2>&1; then break; fi
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { cat "$work"/a.log "$work"/b.log >&2; exit 1; }; done
+    sleep 0.25
+  done
+done
+
+password='Pa1r-Instances-Passw0rd!'
+for who in ada ben; do
+  printf '%s\n' "$password" | instance a dotnet "$server_dll" admin create-user --email "$who@example.com" --name "$who" --password-stdin >/dev/null 2>&1
+done
+ada_api="$(instance a dotnet "$server_dll" admin token --email ada@example.com --audience "$a/api" 2>/dev/null)"
+ada_mcp="$(instance a dotnet "$server_dll" admin token --email ada@example.com --audience "$a/mcp" 2>/dev/null)"
+ben_api="$(instance a dotnet "$server_dll" admin token --email ben@example.com --audience "$a/api" 2>/dev/null)"
+
+status=0
+node "$(dirname "$0")/instances/pair.mjs" "$a" "$b" "$ada_api" "$ada_mcp" "$ben_api" ben@example.com "$password" || status=1
+if [ "$status" -ne 0 ]; then
+  echo "--- instance a log (tail)" >&2; tail -n 40 "$work/a.log" >&2
+  echo "--- instance b log (tail)" >&2; tail -n 40 "$work/b.log" >&2
+fi
+exit "$status"
