@@ -2,6 +2,7 @@ using EngineeringFramework.Authz;
 using EngineeringFramework.Authz.Remote;
 using EngineeringFramework.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EngineeringFramework.Core.Authorization;
 
@@ -34,6 +35,8 @@ public static class RemoteAuthorization
         services.AddHttpClient(HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        // Four information lines per permission check would drown everything else; failures surface as exceptions.
+        services.AddLogging(b => b.AddFilter("System.Net.Http.HttpClient." + HttpClientName, LogLevel.Warning));
         var remote = options with { Consistency = "HIGHER_CONSISTENCY" };
         services.AddSingleton(sp => new RemoteAuthorizationEngine(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), remote, sp.GetRequiredService<TimeProvider>()));

@@ -30,14 +30,16 @@ internal sealed class RemoteMode : IAsyncDisposable
 
     public string StoreId { get; }
 
-    public static async Task<RemoteMode> StartAsync()
+    public static async Task<RemoteMode> StartAsync(bool runWorker = false)
     {
         var openFga = await FgaServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         try
         {
             using var http = new HttpClient();
             var setup = await OpenFgaStoreSetup.MigrateAsync(http, new OpenFgaSettings(openFga.BaseUrl, null, null, null), TestContext.Current.CancellationToken);
-            var app = await TestApp.StartAsync(settings: Settings(openFga.BaseUrl, setup.StoreId));
+            var settings = Settings(openFga.BaseUrl, setup.StoreId);
+            settings["TupleDelivery:RunWorker"] = runWorker ? "true" : "false";
+            var app = await TestApp.StartAsync(settings: settings);
             return new RemoteMode(openFga, app, setup.StoreId);
         }
         catch

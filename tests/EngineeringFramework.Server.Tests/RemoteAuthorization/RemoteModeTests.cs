@@ -183,6 +183,29 @@ public sealed class RemoteModeTests
     }
 
     [Fact]
+    public async Task The_background_worker_delivers_a_change_no_request_asked_for()
+    {
+        await using var remote = await RemoteMode.StartAsync(runWorker: true);
+        var orgId = Guid.CreateVersion7();
+        var ben = Fga.User(Guid.CreateVersion7());
+
+        await remote.ChangeAsync(w =>
+        {
+            w.Write(orgId, Fga.Organization(orgId), "member", ben);
+            return Task.CompletedTask;
+        });
+
+        // No request comes; the worker's next round (every 5 s) must deliver it. Polled, with a deadline.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await remote.UndeliveredAsync() > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Contains(new TupleKey(Fga.Organization(orgId), "member", ben), await remote.OpenFgaTuplesAsync());
+    }
+
+    [Fact]
     public void A_batch_is_cut_before_a_tuple_it_already_holds()
     {
         List<TupleChange> changes =
