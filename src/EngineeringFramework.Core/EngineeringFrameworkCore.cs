@@ -18,7 +18,14 @@ public sealed record CoreOptions(DatabaseConnection Database, Uri PublicUrl)
 {
     /// <summary>Null leaves GitHub sync out (tests that wire it to a fake GitHub themselves).</summary>
     public GitHubSyncOptions? GitHubSync { get; init; }
+
+    /// <summary>A remote OpenFGA answers permission questions and the outbox is delivered to it; null: the embedded engine.</summary>
+    public RemoteAuthorizationOptions? RemoteAuthorization { get; init; }
 }
+
+/// <param name="Engine">Where OpenFGA is; its consistency preference is set to HIGHER_CONSISTENCY whatever it says.</param>
+/// <param name="RunDeliveryWorker">Deliver in the background too (off only in tests that drive delivery themselves).</param>
+public sealed record RemoteAuthorizationOptions(EngineeringFramework.Authz.Remote.RemoteEngineOptions Engine, bool RunDeliveryWorker = true);
 
 public static class EngineeringFrameworkCore
 {
@@ -30,7 +37,7 @@ public static class EngineeringFrameworkCore
     public static IServiceCollection AddEngineeringFrameworkCore(this IServiceCollection services, CoreOptions options)
     {
         services.AddAppData(options.Database);
-        services.AddRelationshipAuthorization();
+        services.AddRelationshipAuthorization(options.RemoteAuthorization);
         services.AddOrganizations();
         services.AddSystemAdministration();
         services.AddUsers();

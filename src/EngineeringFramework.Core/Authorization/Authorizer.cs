@@ -6,9 +6,9 @@ namespace EngineeringFramework.Core.Authorization;
 
 /// <summary>
 /// The one door to the relationship engine for use cases. Scoped: the first question of a request brings
-/// the engine up to date with every committed change.
+/// the engine up to date with every committed change (<see cref="IRelationshipEngineSource"/>).
 /// </summary>
-public sealed class Authorizer(AppDbContext db, EmbeddedRelationshipEngine embedded)
+public sealed class Authorizer(AppDbContext db, IRelationshipEngineSource source)
 {
     private IAuthorizationEngine? engine;
 
@@ -45,5 +45,5 @@ public sealed class Authorizer(AppDbContext db, EmbeddedRelationshipEngine embed
     }
 
     private async Task<IAuthorizationEngine> EngineAsync(CancellationToken cancellationToken)
-        => engine ??= await embedded.CatchUpAsync(db, cancellationToken);
+        => engine ??= await source.ReadyAsync(db, cancellationToken);
 }

@@ -7,9 +7,18 @@ namespace EngineeringFramework.Core.UseCases;
 public static class ProductCoreServiceCollectionExtensions
 {
     /// <summary>The relationship engine over the product database, and the organization use cases.</summary>
-    public static IServiceCollection AddRelationshipAuthorization(this IServiceCollection services)
+    public static IServiceCollection AddRelationshipAuthorization(this IServiceCollection services, RemoteAuthorizationOptions? remote = null)
     {
-        services.AddSingleton<EmbeddedRelationshipEngine>();
+        if (remote is null)
+        {
+            services.AddSingleton<EmbeddedRelationshipEngine>();
+            services.AddSingleton<IRelationshipEngineSource, EmbeddedEngineSource>();
+        }
+        else
+        {
+            services.AddRemoteAuthorization(remote.Engine, remote.RunDeliveryWorker);
+        }
+
         services.AddScoped<Authorizer>();
         services.AddScoped<RelationshipWriter>();
         return services;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
+using EngineeringFramework.Authz;
 using EngineeringFramework.Core.UseCases;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -91,6 +92,11 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             });
         }
 
+        if (exception is AuthorizationUnavailableException unavailable)
+        {
+            return await WriteAuthorizationUnavailableAsync(httpContext, unavailable);
+        }
+
         var (status, title, detail) = exception switch
         {
             NotFoundException notFound => (StatusCodes.Status404NotFound, "Not found", notFound.Message),
@@ -127,6 +133,41 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
     }
 
     /// <summary>
+    /// The authorization server could not answer (remote OpenFGA down, or the outbox could not be delivered): nothing
+    /// was decided, so the answer is neither 403 nor 404 but 503 with Retry-After, and access is never granted.
+    /// Browsers get a page; API and MCP clients a problem document.
+    /// </summary>
+    private async ValueTask<bool> WriteAuthorizationUnavailableAsync(HttpContext httpContext, AuthorizationUnavailableException exception)
+    {
+        LogAuthorizationUnavailable(logger, exception.Message);
+        const string Detail = "Permissions cannot be checked right now, so nothing was done. Try again in a few seconds.";
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        httpContext.Response.Headers.CacheControl = "no-store";
+        var path = httpContext.Request.Path;
+        var machine = path.StartsWithSegments("/api", StringComparison.Ordinal) || path.StartsWithSegments("/mcp", StringComparison.Ordinal);
+        if (!machine && httpContext.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        {
+            httpContext.Response.ContentType = "text/html; charset=utf-8";
+            await httpContext.Response.WriteAsync(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Temporarily unavailable</title></head>"
+                + "<body><main><h1>Temporarily unavailable</h1><p>" + Detail + "</p></main></body></html>",
+                httpContext.RequestAborted);
+            return true;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = 503, Title = "Authorization unavailable", Detail = Detail },
+        });
+    }
+
+    /// <summary>Seconds a client should wait; the delivery worker's first retry comes sooner.</summary>
+    internal const string RetryAfterSeconds = "5";
+
+    /// <summary>
     /// The member a conversion failure is about (<c>$.targetDate</c> → <c>targetDate</c>), or null for a syntax error
     /// (the reader's own exception is the inner one) or a failure that names no member.
     /// </summary>
@@ -143,6 +184,9 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
     /// <summary><c>Items[2].EvidenceLinks[0]</c> → <c>items[2].evidenceLinks[0]</c>, matching the JSON the client sent.</summary>
     internal static string ToCamelCasePath(string path)
         => string.Join('.', path.Split('.').Select(part => part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: the authorization server is unavailable ({Reason})")]
+    private static partial void LogAuthorizationUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private static partial void LogUnhandled(ILogger logger, Exception exception);

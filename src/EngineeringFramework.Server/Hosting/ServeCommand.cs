@@ -31,7 +31,7 @@ internal static class ServeCommand
             {
                 await ServerHost.PrepareDatabaseAsync(app, cancellationToken);
             }
-            catch (SqliteInUseException e)
+            catch (Exception e) when (e is SqliteInUseException or StartupRefusedException)
             {
                 error.WriteLine($"Engineering Framework cannot start: {e.Message}");
                 return 1;

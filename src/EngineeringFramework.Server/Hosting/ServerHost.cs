@@ -68,6 +68,12 @@ internal static partial class ServerHost
                 RunWorker = builder.Configuration.GetValue("GitHubSync:RunWorker", true),
                 PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
             },
+            // Without a store id only `migrate` can run (it creates the store); serving refuses to start (ServeCommand).
+            RemoteAuthorization = settings.OpenFga is { StoreId: { } storeId } fga
+                ? new RemoteAuthorizationOptions(
+                    new Authz.Remote.RemoteEngineOptions { ApiUrl = fga.ApiUrl, StoreId = storeId, ModelId = fga.ModelId, ApiToken = fga.ApiToken },
+                    RunDeliveryWorker: builder.Configuration.GetValue("TupleDelivery:RunWorker", true))
+                : null,
         });
         if (SqliteInstanceLock.For(settings.Database) is { } sqliteLock)
         {
@@ -81,7 +87,7 @@ internal static partial class ServerHost
         services.AddAppRateLimiting(builder.Configuration);
         services.AddAppIdentity(settings, identity, builder.Environment);
         services.AddAppMail(identity.Smtp, mail);
-        services.AddAppHealth();
+        services.AddAppHealth(remoteAuthorization: settings.OpenFga is { StoreId: not null });
         services.AddAppApi();
         services.AddAppMcp();
         services.AddAppUi();
@@ -167,11 +173,18 @@ internal static partial class ServerHost
     /// <c>migrate</c>), then makes sure the built-in framework is the current system framework.
     /// </summary>
     /// <exception cref="SqliteInUseException">Another server runs on the same SQLite file (see <see cref="SqliteInstanceLock"/>).</exception>
+    /// <exception cref="StartupRefusedException">Remote mode, and the OpenFGA store or model is missing.</exception>
     public static async Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken)
     {
         // First of all, before anything is migrated or any key made: a SQLite file serves one server.
         ClaimSqliteFile(app.Services);
         var settings = app.Services.GetRequiredService<ServerSettings>();
+        if (settings.OpenFga is { } openFga
+            && await OpenFgaStoreSetup.ProblemAsync(OpenFgaClient(app.Services), openFga, cancellationToken) is { } problem)
+        {
+            throw new StartupRefusedException(problem);
+        }
+
         if (settings.Database.Provider == DatabaseProvider.Sqlite && !SqliteThreading.MultiThreaded)
         {
             LogSqliteSerialized(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost)));
@@ -202,6 +215,10 @@ internal static partial class ServerHost
 
         await SeedSystemFrameworkAsync(app.Services, cancellationToken);
     }
+
+    /// <summary>The HTTP client remote mode talks to OpenFGA with (connection pooling and proxies as configured for it).</summary>
+    public static HttpClient OpenFgaClient(IServiceProvider services) =>
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(Core.Authorization.RemoteAuthorization.HttpClientName);
 
     /// <summary>Takes this process's lock on the SQLite file, held until the app is disposed; nothing to do on PostgreSQL.</summary>
     /// <exception cref="SqliteInUseException">Another server (or <c>migrate</c>) holds it.</exception>

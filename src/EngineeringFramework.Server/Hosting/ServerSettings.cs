@@ -43,6 +43,9 @@ internal sealed record ServerSettings
     /// <summary>Where to report vulnerabilities (a <c>mailto:</c> or <c>https:</c> URI), or null when none is published.</summary>
     public Uri? SecurityContact { get; init; }
 
+    /// <summary>Remote authorization mode; null: the embedded engine.</summary>
+    public OpenFgaSettings? OpenFga { get; init; }
+
     public static (ServerSettings? Settings, IReadOnlyList<string> Errors) Read(IConfiguration configuration, IHostEnvironment environment)
     {
         var errors = new List<string>();
@@ -96,6 +99,7 @@ internal sealed record ServerSettings
 
         var gitHubApiUrl = ReadGitHubApiUrl(configuration[GitHubApiUrlKey], errors);
         var securityContact = Hosting.SecurityContact.Read(configuration[Hosting.SecurityContact.Key], errors);
+        var openFga = OpenFgaSettings.Read(configuration, errors);
 
         if (errors.Count > 0)
         {
@@ -114,6 +118,7 @@ internal sealed record ServerSettings
             MigrateOnStart = migrateOnStart,
             GitHubApiUrl = gitHubApiUrl!,
             SecurityContact = securityContact,
+            OpenFga = openFga,
         }, errors);
     }
 

@@ -40,5 +40,10 @@ internal static class McpErrors
         {
             throw new McpException("Conflict: " + e.Message);
         }
+        catch (EngineeringFramework.Authz.AuthorizationUnavailableException)
+        {
+            // Nothing was decided or done; the agent may retry. (Before the tool runs, the grant check answers 503.)
+            throw new McpException("Temporarily unavailable: permissions cannot be checked right now, so nothing was done. Retry in a few seconds.");
+        }
     }
 }

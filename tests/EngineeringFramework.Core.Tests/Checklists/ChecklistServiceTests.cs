@@ -334,7 +334,7 @@ public sealed class ChecklistServiceTests
                 // The shared engine is already loaded (earlier requests checked permissions), as in a running server.
                 var tenant = new TenantContext();
                 await using var db = counter.CreateContext(world.Core.Database, tenant);
-                var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
+                var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<IRelationshipEngineSource>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
                 return await service.GetAsync(world.Ada, world.Acme, project, Cancel);
             });
             return (checklist, counter);
@@ -364,7 +364,7 @@ public sealed class ChecklistServiceTests
         {
             var tenant = new TenantContext();
             await using var db = race.CreateContext(world.Core.Database, tenant);
-            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
+            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<IRelationshipEngineSource>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
             await Assert.ThrowsAsync<ConflictException>(() => service.UpdateItemAsync(world.Ada, world.Acme, project, item.Id, new(item.Version, ChecklistItemStatus.Done), Cancel));
         });
 

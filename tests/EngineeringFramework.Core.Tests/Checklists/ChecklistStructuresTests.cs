@@ -113,7 +113,7 @@ public sealed class ChecklistStructuresTests
         {
             var tenant = new TenantContext();
             await using var db = counter.CreateContext(world.Core.Database, tenant);
-            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
+            var service = new ChecklistService(db, tenant, new Authorizer(db, sp.GetRequiredService<IRelationshipEngineSource>()), new MarkdownRenderer(), TimeProvider.System, sp.GetRequiredService<ChecklistStructures>());
             return await service.GetAsync(world.Ada, world.Acme, project, Cancel);
         });
         return (checklist, counter.Count);

@@ -352,7 +352,7 @@ public sealed class ProjectServiceTests
             // The shared engine is already loaded (earlier requests checked permissions), as in a running server.
             var tenant = new TenantContext();
             await using var db = counter.CreateContext(world.Core.Database, tenant);
-            var service = new ProjectService(db, tenant, new Authorizer(db, sp.GetRequiredService<EmbeddedRelationshipEngine>()), new RelationshipWriter(db, TimeProvider.System), TimeProvider.System);
+            var service = new ProjectService(db, tenant, new Authorizer(db, sp.GetRequiredService<IRelationshipEngineSource>()), new RelationshipWriter(db, TimeProvider.System), TimeProvider.System);
             return await service.ListAsync(world.Ben, world.Acme, new ListProjectsRequest(), Cancel);
         });
         return (page, counter.Count);
