@@ -77,7 +77,8 @@ public sealed class InstancePairTests
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        var heard = listener.NextHeard;
+        // Other signals (ada's onboarding on A) may still be on their way: wait for the one this deletion sends.
+        var heard = listener.WhenHeard(signal => signal.Kind == CacheSignalKind.Grants);
         await using (var scope = pair.A.App.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AccountRemoval>().RemoveAsync("ben", Surface.System, Cancel);

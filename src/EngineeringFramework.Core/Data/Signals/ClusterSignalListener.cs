@@ -19,10 +19,23 @@ public sealed partial class ClusterSignalListener(ClusterSignals signals, Databa
     /// <summary>Completes once the first <c>LISTEN</c> is in place (tests wait for it before publishing).</summary>
     public Task Listening => listening.Task;
 
-    private TaskCompletionSource heard = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock waitersLock = new();
+    private readonly List<(Func<CacheSignal, bool> Matches, TaskCompletionSource Heard)> waiters = [];
 
-    /// <summary>Completes when the next signal from another instance has been applied (take it before the change).</summary>
-    public Task NextHeard => Volatile.Read(ref heard).Task;
+    /// <summary>
+    /// Completes once a signal from another instance that <paramref name="matches"/> has been applied here. Register it
+    /// before making the change (tests; diagnostics): signals heard earlier do not count.
+    /// </summary>
+    public Task WhenHeard(Func<CacheSignal, bool> matches)
+    {
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (waitersLock)
+        {
+            waiters.Add((matches, heard));
+        }
+
+        return heard.Task;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,7 +52,7 @@ public sealed partial class ClusterSignalListener(ClusterSignals signals, Databa
                     if (e.Channel == ClusterSignals.Channel && signals.Decode(e.Payload) is { Count: > 0 } signalsHeard)
                     {
                         signals.Deliver(signalsHeard);
-                        Interlocked.Exchange(ref heard, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                        Release(signalsHeard);
                     }
                 };
                 await using (var command = new NpgsqlCommand("LISTEN " + ClusterSignals.Channel, listen))
@@ -81,6 +94,23 @@ public sealed partial class ClusterSignalListener(ClusterSignals signals, Databa
 
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxPause.Ticks));
             }
+        }
+    }
+
+    private void Release(IReadOnlyList<CacheSignal> heard)
+    {
+        lock (waitersLock)
+        {
+            waiters.RemoveAll(w =>
+            {
+                if (!heard.Any(w.Matches))
+                {
+                    return false;
+                }
+
+                w.Heard.TrySetResult();
+                return true;
+            });
         }
     }
 
