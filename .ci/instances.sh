@@ -11,8 +11,12 @@ pg_user="$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$pg")"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 database="ef_pair_$$"
 work="$(mktemp -d)"
+# Free ports (another run, or a developer's server, must not break this one): the first free ones from 5191 up.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 a_port="${EF_PAIR_PORT_A:-5191}"
-b_port="${EF_PAIR_PORT_B:-5192}"
+while port_in_use "$a_port"; do a_port=$((a_port + 1)); done
+b_port="${EF_PAIR_PORT_B:-$((a_port + 1))}"
+while port_in_use "$b_port" || [ "$b_port" = "$a_port" ]; do b_port=$((b_port + 1)); done
 a="http://127.0.0.1:$a_port"
 b="http://127.0.0.1:$b_port"
 
@@ -36,11 +40,17 @@ instance() { # name -> runs the rest of the command line as that instance
   HOME="$work/$name/home" DATA_DIR="$work/$name/data" "$@"
 }
 
+# A server in the background: the subshell execs into dotnet, so the recorded pid is the server's own and the clean-up
+# stops it (a function run in the background would leave its dotnet child running after the script).
+serve() { # name url
+  mkdir -p "$work/$1/home" "$work/$1/data"
+  (export HOME="$work/$1/home" DATA_DIR="$work/$1/data"; exec dotnet "$server_dll" serve --urls "$2") >"$work/$1.log" 2>&1 &
+  pids+=($!)
+}
+
 instance a dotnet "$server_dll" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
-instance a dotnet "$server_dll" serve --urls "$a" >"$work/a.log" 2>&1 &
-pids+=($!)
-instance b dotnet "$server_dll" serve --urls "$b" >"$work/b.log" 2>&1 &
-pids+=($!)
+serve a "$a"
+serve b "$b"
 
 # Poll until both answer (bounded): a start-up wait in a script, not a timing assertion.
 for base in "$a" "$b"; do
