@@ -7,6 +7,7 @@ using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Identity.Accounts;
+using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,13 +26,8 @@ public sealed class InstancePairTests
     public async Task A_project_created_on_one_instance_reads_at_once_on_the_other()
     {
         await using var pair = await InstancePair.StartAsync();
-        var orgId = await OnboardAsync(pair.A, "ada");
-        using var department = await pair.A.ApiClientFor("ada").PostAsJsonAsync($"/api/v1/organizations/{orgId}/departments", new { name = "Platform" }, Cancel);
-        var departmentId = (await department.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
 
-        using var created = await pair.A.ApiClientFor("ada").PostAsJsonAsync($"/api/v1/organizations/{orgId}/projects", new { name = "Payments", departmentId }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var projectId = (await created.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("project").GetProperty("id").GetGuid();
+        var (orgId, projectId) = await InstancePair.CreateProjectAsync(pair.A, "ada", Cancel);
 
         using var read = await pair.B.ApiClientFor("ada").GetAsync($"/api/v1/organizations/{orgId}/projects/{projectId}", Cancel);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
@@ -49,18 +45,14 @@ public sealed class InstancePairTests
         }
 
         var token = pair.B.MintToken("ada", "ada@example.com", pair.B.App.Services.GetRequiredService<Audiences>().Mcp);
-        using (var before = await McpInitializeAsync(pair.B, token))
-        {
-            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.OK, await McpCalls.InitializeAsync(pair.B, token));
 
         await using (var scope = pair.A.App.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<McpAccessService>().RevokeAsync(new Caller(ada, Surface.Api), orgId, ada, Cancel);
         }
 
-        using var after = await McpInitializeAsync(pair.B, token);
-        Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, await McpCalls.InitializeAsync(pair.B, token));
     }
 
     [Fact]
@@ -100,18 +92,5 @@ public sealed class InstancePairTests
     {
         await using var scope = app.App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.Where(u => u.AuthSubject == subject).Select(u => u.Id).SingleAsync(Cancel);
-    }
-
-    private static async Task<HttpResponseMessage> McpInitializeAsync(TestApp app, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseAddress, "/mcp"))
-        {
-            Content = JsonContent.Create(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { protocolVersion = "2025-06-18", capabilities = new { }, clientInfo = new { name = "raw", version = "1" } } }),
-        };
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        request.Headers.Authorization = new("Bearer", token);
-        using var client = new HttpClient();
-        return await client.SendAsync(request, Cancel);
     }
 }

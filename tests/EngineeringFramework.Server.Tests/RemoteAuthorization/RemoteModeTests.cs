@@ -7,6 +7,7 @@ using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -84,7 +85,7 @@ public sealed class RemoteModeTests
         var ada = await UserIdAsync(remote.App, "ada");
         await GrantMcpAsync(remote.App, ada, orgId);
         var token = remote.App.MintToken("ada", "ada@example.com", remote.App.App.Services.GetRequiredService<Audiences>().Mcp);
-        using (var before = await McpInitializeAsync(remote.App, token))
+        using (var before = await McpCalls.SendInitializeAsync(remote.App, token))
         {
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
@@ -92,7 +93,7 @@ public sealed class RemoteModeTests
         await RevokeMcpAsync(remote.App, ada, orgId);
 
         // No delivery in between but the request's own: read-your-writes makes the revocation hold at once.
-        using var after = await McpInitializeAsync(remote.App, token);
+        using var after = await McpCalls.SendInitializeAsync(remote.App, token);
         Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
     }
 
@@ -122,7 +123,7 @@ public sealed class RemoteModeTests
             Assert.Equal(503, (await rest.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetInt32());
         }
 
-        using (var mcp = await McpInitializeAsync(remote.App, token))
+        using (var mcp = await McpCalls.SendInitializeAsync(remote.App, token))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, mcp.StatusCode);
             Assert.NotNull(mcp.Headers.RetryAfter);
@@ -145,7 +146,7 @@ public sealed class RemoteModeTests
             Assert.Equal(HttpStatusCode.OK, rest.StatusCode);
         }
 
-        using (var mcp = await McpInitializeAsync(remote.App, token))
+        using (var mcp = await McpCalls.SendInitializeAsync(remote.App, token))
         {
             // The revocation committed before the outage holds once OpenFGA is back.
             Assert.Equal(HttpStatusCode.Forbidden, mcp.StatusCode);
@@ -257,18 +258,5 @@ public sealed class RemoteModeTests
     {
         await using var scope = app.App.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<McpAccessService>().RevokeAsync(new Caller(admin, Surface.Api), orgId, admin, Cancel);
-    }
-
-    private static async Task<HttpResponseMessage> McpInitializeAsync(TestApp app, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseAddress, "/mcp"))
-        {
-            Content = JsonContent.Create(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { protocolVersion = "2025-06-18", capabilities = new { }, clientInfo = new { name = "raw", version = "1" } } }),
-        };
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        request.Headers.Authorization = new("Bearer", token);
-        using var client = new HttpClient();
-        return await client.SendAsync(request, Cancel);
     }
 }

@@ -30,7 +30,7 @@ internal sealed class AfterCommitSignals(IServiceProvider services) : SaveChange
     {
         if (eventData.Context is AppDbContext { Database.CurrentTransaction: null } db)
         {
-            Flush(db, services, CancellationToken.None).GetAwaiter().GetResult();
+            Flush(db, services).GetAwaiter().GetResult();
         }
 
         return result;
@@ -40,7 +40,7 @@ internal sealed class AfterCommitSignals(IServiceProvider services) : SaveChange
     {
         if (eventData.Context is AppDbContext { Database.CurrentTransaction: null } db)
         {
-            await Flush(db, services, cancellationToken);
+            await Flush(db, services);
         }
 
         return result;
@@ -54,7 +54,8 @@ internal sealed class AfterCommitSignals(IServiceProvider services) : SaveChange
         return Task.CompletedTask;
     }
 
-    internal static async Task Flush(AppDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    /// <remarks>Never cancelled: the change is committed, and the caller's cancellation must not keep other instances from hearing of it.</remarks>
+    internal static async Task Flush(AppDbContext db, IServiceProvider services)
     {
         if (db.PendingSignals.Count == 0)
         {
@@ -64,8 +65,6 @@ internal sealed class AfterCommitSignals(IServiceProvider services) : SaveChange
         var signals = db.PendingSignals.ToArray();
         db.PendingSignals.Clear();
 
-        // The change is committed: the caller's cancellation must not keep the other instances from hearing of it.
-        _ = cancellationToken;
         await services.GetRequiredService<ClusterSignals>().PublishAsync(signals, CancellationToken.None);
     }
 
@@ -106,7 +105,7 @@ internal sealed class AfterCommitTransactionSignals(IServiceProvider services) :
     {
         if (eventData.Context is AppDbContext db)
         {
-            AfterCommitSignals.Flush(db, services, CancellationToken.None).GetAwaiter().GetResult();
+            AfterCommitSignals.Flush(db, services).GetAwaiter().GetResult();
         }
     }
 
@@ -114,7 +113,7 @@ internal sealed class AfterCommitTransactionSignals(IServiceProvider services) :
     {
         if (eventData.Context is AppDbContext db)
         {
-            await AfterCommitSignals.Flush(db, services, cancellationToken);
+            await AfterCommitSignals.Flush(db, services);
         }
     }
 
