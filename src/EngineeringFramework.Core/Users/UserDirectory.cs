@@ -28,8 +28,7 @@ public sealed class UserDirectory(AppDbContext db, TimeProvider time)
 
         // A deleted account's subject is not brought back by a credential from before the deletion (a token or session
         // that got through before every instance heard of it): only a later sign-in starts a new, empty product user.
-        var deletedAt = await db.DeletedAccounts.AsNoTracking().Where(d => d.AuthSubject == identity.Subject).Select(d => (DateTime?)d.DeletedAt).SingleOrDefaultAsync(cancellationToken);
-        if (deletedAt is { } at && Predates(identity.IssuedAt, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))))
+        if (await DeletedAtAsync(identity.Subject, cancellationToken) is { } deletedAt && Predates(identity.IssuedAt, deletedAt))
         {
             return null;
         }
@@ -73,6 +72,28 @@ public sealed class UserDirectory(AppDbContext db, TimeProvider time)
         SetEmail(user, Truncate(email, EmailClaim.MaxLength), verified: true);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>When the account with this subject was deleted (<see cref="DeletedAccount"/>), or null if it never was.</summary>
+    public async Task<DateTimeOffset?> DeletedAtAsync(string subject, CancellationToken cancellationToken)
+    {
+        var deletedAt = await db.DeletedAccounts.AsNoTracking()
+            .Where(d => d.AuthSubject == subject)
+            .Select(d => (DateTime?)d.DeletedAt)
+            .SingleOrDefaultAsync(cancellationToken);
+        return deletedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// The subjects of the product's users with this address (case-insensitive), at most <paramref name="limit"/>: an
+    /// operator names people by address, and the same address may belong to users of different sign-in providers.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SubjectsWithEmailAsync(string email, int limit, CancellationToken cancellationToken)
+        => await db.Users.AsNoTracking()
+            .Where(u => u.Email.ToLower() == email.ToLower())
+            .OrderBy(u => u.AuthSubject)
+            .Select(u => u.AuthSubject)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
 
     /// <summary>
     /// Whether a credential issued at <paramref name="issuedAt"/> predates a deletion at <paramref name="deletedAt"/>.

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.SystemAdministration;
+using EngineeringFramework.Core.Users;
 using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Server.Identity.Tokens;
 using Microsoft.AspNetCore.Identity;
@@ -85,26 +85,26 @@ internal static class AdminCommands
 
             // The product's user, exactly as the first sign-in would create it, so that grant-super-admin (and
             // memberships) can name this person before they ever sign in.
-            var db = services.GetRequiredService<AppDbContext>();
-            var displayName = parse.GetValue(name) is { Length: > 0 } given ? given.Trim() : address;
-            db.Users.Add(new Core.Users.User
-            {
-                AuthSubject = account.Id,
-                Email = Truncate(address, 320),
-                // The account was just created confirmed (EmailConfirmed above), as every embedded sign-in would report it.
-                EmailVerified = true,
-                DisplayName = Truncate(displayName, 200),
-                CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-            });
+            var displayName = parse.GetValue(name) is { Length: > 0 } given ? given.Trim() : null;
+            // The account was just created confirmed (EmailConfirmed above), as every embedded sign-in would report it.
+            var identity = new SignInIdentity(account.Id, EmailClaim.From(address, verified: true, externalIssuer: false), displayName, services.GetRequiredService<TimeProvider>().GetUtcNow());
+            Core.Users.User? user;
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                user = await services.GetRequiredService<UserDirectory>().FindOrCreateAsync(identity, cancellationToken);
             }
             catch (DbUpdateException)
             {
                 // Leave no half-made account behind: the command can simply be run again.
                 await users.DeleteAsync(account);
                 throw;
+            }
+
+            if (user is null)
+            {
+                await users.DeleteAsync(account);
+                error.WriteLine($"The product's user for {address} could not be created; nothing was kept.");
+                return 1;
             }
 
             output.WriteLine($"Created the account {address} (subject {account.Id}).");
@@ -161,11 +161,7 @@ internal static class AdminCommands
             if (subject is null)
             {
                 // No local account (external mode, or a product user known only from tokens): the product's user by address.
-                var matches = await services.GetRequiredService<AppDbContext>().Users
-                    .Where(u => u.Email.ToLower() == address.ToLower())
-                    .Select(u => u.AuthSubject)
-                    .Take(2)
-                    .ToListAsync(cancellationToken);
+                var matches = await services.GetRequiredService<UserDirectory>().SubjectsWithEmailAsync(address, 2, cancellationToken);
                 if (matches.Count != 1)
                 {
                     error.WriteLine(matches.Count == 0
@@ -258,7 +254,7 @@ internal static class AdminCommands
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) => RunInScopeAsync(parse, error, cancellationToken, async services =>
         {
-            var admins = new SuperAdmins(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<RelationshipWriter>());
+            var admins = services.GetRequiredService<SuperAdmins>();
             try
             {
                 output.WriteLine(await change(admins, parse.GetRequiredValue(email), cancellationToken));
@@ -334,6 +330,4 @@ internal static class AdminCommands
         error.WriteLine($"An external sign-in authority is configured (AUTH_AUTHORITY={identity.Authority}): accounts and tokens belong to it, so this server cannot {what}. Use the provider's own tools.");
         return true;
     }
-
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

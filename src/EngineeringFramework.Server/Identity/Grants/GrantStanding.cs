@@ -1,8 +1,7 @@
 using System.Security.Claims;
-using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Data.Signals;
+using EngineeringFramework.Core.Users;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -105,11 +104,7 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
 
     private async Task<Verdict> AccountVerdictAsync(IServiceProvider services, string subject, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var db = services.GetRequiredService<AppDbContext>();
-        var deletedAt = await db.DeletedAccounts.AsNoTracking()
-            .Where(d => d.AuthSubject == subject)
-            .Select(d => (DateTime?)d.DeletedAt)
-            .SingleOrDefaultAsync(cancellationToken);
+        var deletedAt = await services.GetRequiredService<UserDirectory>().DeletedAtAsync(subject, cancellationToken);
         var stands = true;
         if (!external.Value)
         {
@@ -118,7 +113,7 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
             stands = user is null || !await users.IsLockedOutAsync(user);
         }
 
-        return new Verdict(subject, stands, deletedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, now + Recheck);
+        return new Verdict(subject, stands, deletedAt, now + Recheck);
     }
 
     private static MemoryCache Create() => new(new MemoryCacheOptions { SizeLimit = Capacity });
