@@ -25,7 +25,15 @@ public sealed record CoreOptions(DatabaseConnection Database, Uri PublicUrl)
 
 /// <param name="Engine">Where OpenFGA is; its consistency preference is set to HIGHER_CONSISTENCY whatever it says.</param>
 /// <param name="RunDeliveryWorker">Deliver in the background too (off only in tests that drive delivery themselves).</param>
-public sealed record RemoteAuthorizationOptions(EngineeringFramework.Authz.Remote.RemoteEngineOptions Engine, bool RunDeliveryWorker = true);
+public sealed record RemoteAuthorizationOptions(EngineeringFramework.Authz.Remote.RemoteEngineOptions Engine, bool RunDeliveryWorker = true)
+{
+    /// <summary>
+    /// How often the background deliverer looks at the outbox when nothing woke it. A commit with permission changes wakes
+    /// it at once (on this instance directly, on the others through the cluster signal), so this is only the repair round
+    /// for a wake-up that was missed.
+    /// </summary>
+    public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(5);
+}
 
 public static class EngineeringFrameworkCore
 {

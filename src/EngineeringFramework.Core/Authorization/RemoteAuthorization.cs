@@ -28,7 +28,7 @@ public static class RemoteAuthorization
     public const string HttpClientName = "OpenFGA";
 
     /// <summary>Registers the remote engine and its delivery; the embedded engine is then neither registered nor built.</summary>
-    internal static IServiceCollection AddRemoteAuthorization(this IServiceCollection services, RemoteEngineOptions options, bool runDeliveryWorker)
+    internal static IServiceCollection AddRemoteAuthorization(this IServiceCollection services, RemoteAuthorizationOptions options)
     {
         // The engine is a singleton, so it keeps one HttpClient: the handler recycles pooled connections itself
         // (so DNS changes are seen) instead of relying on the factory's handler rotation.
@@ -37,14 +37,17 @@ public static class RemoteAuthorization
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         // Four information lines per permission check would drown everything else; failures surface as exceptions.
         services.AddLogging(b => b.AddFilter("System.Net.Http.HttpClient." + HttpClientName, LogLevel.Warning));
-        var remote = options with { Consistency = "HIGHER_CONSISTENCY" };
+        var remote = options.Engine with { Consistency = "HIGHER_CONSISTENCY" };
         services.AddSingleton(sp => new RemoteAuthorizationEngine(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), remote, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TupleDelivery>();
         services.AddSingleton<IRelationshipEngineSource, RemoteEngineSource>();
-        if (runDeliveryWorker)
+        if (options.RunDeliveryWorker)
         {
-            services.AddHostedService<TupleDeliveryWorker>();
+            // Woken by every committed permission change, here or on another instance (ClusterSignals tells observers).
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TupleDeliveryWorker>(sp, options.IdlePoll));
+            services.AddHostedService(sp => sp.GetRequiredService<TupleDeliveryWorker>());
+            services.AddSingleton<IRelationshipChangeObserver>(sp => sp.GetRequiredService<TupleDeliveryWorker>());
         }
 
         return services;

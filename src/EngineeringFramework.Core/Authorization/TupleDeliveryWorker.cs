@@ -7,21 +7,33 @@ using Microsoft.Extensions.Logging;
 namespace EngineeringFramework.Core.Authorization;
 
 /// <summary>
-/// Delivers the outbox when no request asks: the repair for idle periods and for changes committed while OpenFGA
-/// was down. Requests deliver for themselves before their first check (<see cref="TupleDelivery.EnsureDeliveredAsync"/>);
-/// this loop only makes sure nothing waits for the next request. Backs off exponentially while OpenFGA is unavailable.
+/// Writes through: every committed permission change wakes this loop (<see cref="RelationshipChanged"/>, told after the
+/// commit by <see cref="Data.Signals.ClusterSignals"/>, on the other instances through PostgreSQL <c>NOTIFY</c>), which
+/// delivers the outbox at once; the first instance to take the lease sends, the others find it taken or the outbox empty.
+/// Requests still deliver for themselves before their first check (<see cref="TupleDelivery.EnsureDeliveredAsync"/>), so
+/// a change never waits for this loop to be read, and the loop also runs every <c>idlePoll</c> as the repair for a
+/// wake-up that was missed (a signal lost with a dropped connection, changes committed while OpenFGA was down). While
+/// OpenFGA is unavailable it backs off exponentially, and wake-ups do not cut the backoff short: a busy deployment must
+/// not hammer an OpenFGA that is struggling.
 /// </summary>
-internal sealed partial class TupleDeliveryWorker(TupleDelivery delivery, IServiceScopeFactory scopes, TimeProvider time, ILogger<TupleDeliveryWorker> logger) : BackgroundService
+internal sealed partial class TupleDeliveryWorker(TupleDelivery delivery, IServiceScopeFactory scopes, TimeProvider time, ILogger<TupleDeliveryWorker> logger, TimeSpan idlePoll)
+    : BackgroundService, IRelationshipChangeObserver
 {
-    internal static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    private TaskCompletionSource woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A permission change committed (here or elsewhere): deliver now rather than at the next round.</summary>
+    public void RelationshipChanged(Guid? userId) => Volatile.Read(ref woken).TrySetResult();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = Poll;
+            var wait = idlePoll;
+            var failed = false;
+            var wake = Rearm();
             try
             {
                 await delivery.DeliverAllAsync(null, stoppingToken);
@@ -34,19 +46,44 @@ internal sealed partial class TupleDeliveryWorker(TupleDelivery delivery, IServi
             catch (Exception e) when (e is AuthorizationUnavailableException or System.Data.Common.DbException)
             {
                 await LogLagAsync(e, stoppingToken);
+                failed = true;
                 wait = backoff;
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
 
             try
             {
-                await Task.Delay(wait, time, stoppingToken);
+                if (failed)
+                {
+                    await Task.Delay(wait, time, stoppingToken);
+                }
+                else
+                {
+                    // A wake-up that came while delivering (or while this round was starting) starts the next round at once.
+                    await wake.WaitAsync(wait, time, stoppingToken);
+                }
+            }
+            catch (TimeoutException)
+            {
+                // The idle round.
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>The wake-up for the round about to start: a fresh one if the last was used, so no wake-up is lost between rounds.</summary>
+    private Task Rearm()
+    {
+        var current = Volatile.Read(ref woken);
+        if (current.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref woken, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+        }
+
+        return Volatile.Read(ref woken).Task;
     }
 
     private async Task LogLagAsync(Exception failure, CancellationToken cancellationToken)

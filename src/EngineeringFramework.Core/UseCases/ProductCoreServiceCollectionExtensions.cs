@@ -16,7 +16,7 @@ public static class ProductCoreServiceCollectionExtensions
         }
         else
         {
-            services.AddRemoteAuthorization(remote.Engine, remote.RunDeliveryWorker);
+            services.AddRemoteAuthorization(remote);
         }
 
         services.AddScoped<Authorizer>();

@@ -73,6 +73,9 @@ internal static partial class ServerHost
                 ? new RemoteAuthorizationOptions(
                     new Authz.Remote.RemoteEngineOptions { ApiUrl = fga.ApiUrl, StoreId = storeId, ModelId = fga.ModelId, ApiToken = fga.ApiToken },
                     RunDeliveryWorker: builder.Configuration.GetValue("TupleDelivery:RunWorker", true))
+                {
+                    IdlePoll = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("TupleDelivery:IdlePollSeconds", 5))),
+                }
                 : null,
         });
         if (SqliteInstanceLock.For(settings.Database) is { } sqliteLock)

@@ -30,7 +30,7 @@ internal sealed class RemoteMode : IAsyncDisposable
 
     public string StoreId { get; }
 
-    public static async Task<RemoteMode> StartAsync(bool runWorker = false)
+    public static async Task<RemoteMode> StartAsync(bool runWorker = false, TimeSpan? idlePoll = null)
     {
         var openFga = await FgaServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         try
@@ -39,6 +39,11 @@ internal sealed class RemoteMode : IAsyncDisposable
             var setup = await OpenFgaStoreSetup.MigrateAsync(http, new OpenFgaSettings(openFga.BaseUrl, null, null, null), TestContext.Current.CancellationToken);
             var settings = Settings(openFga.BaseUrl, setup.StoreId);
             settings["TupleDelivery:RunWorker"] = runWorker ? "true" : "false";
+            if (idlePoll is { } poll)
+            {
+                settings["TupleDelivery:IdlePollSeconds"] = ((int)poll.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             var app = await TestApp.StartAsync(settings: settings);
             return new RemoteMode(openFga, app, setup.StoreId);
         }

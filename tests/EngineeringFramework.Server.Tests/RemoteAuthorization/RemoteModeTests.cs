@@ -184,9 +184,10 @@ public sealed class RemoteModeTests
     }
 
     [Fact]
-    public async Task The_background_worker_delivers_a_change_no_request_asked_for()
+    public async Task A_committed_change_reaches_OpenFGA_at_once_with_no_request_and_no_idle_round()
     {
-        await using var remote = await RemoteMode.StartAsync(runWorker: true);
+        // The idle round is an hour away: only the wake-up the commit sends can deliver within the test's deadline.
+        await using var remote = await RemoteMode.StartAsync(runWorker: true, idlePoll: TimeSpan.FromHours(1));
         var orgId = Guid.CreateVersion7();
         var ben = Fga.User(Guid.CreateVersion7());
 
@@ -196,14 +197,40 @@ public sealed class RemoteModeTests
             return Task.CompletedTask;
         });
 
-        // No request comes; the worker's next round (every 5 s) must deliver it. Polled, with a deadline.
+        await WaitUntilDeliveredAsync(remote);
+        Assert.Contains(new TupleKey(Fga.Organization(orgId), "member", ben), await remote.OpenFgaTuplesAsync());
+    }
+
+    [Fact]
+    public async Task Changes_committed_while_OpenFGA_was_down_are_delivered_by_the_worker_when_it_is_back_with_no_request()
+    {
+        await using var remote = await RemoteMode.StartAsync(runWorker: true, idlePoll: TimeSpan.FromHours(1));
+        await remote.OpenFga.StopAsync(Cancel);
+        var orgId = Guid.CreateVersion7();
+        var ben = Fga.User(Guid.CreateVersion7());
+        await remote.ChangeAsync(w =>
+        {
+            w.Write(orgId, Fga.Organization(orgId), "member", ben);
+            return Task.CompletedTask;
+        });
+        Assert.True(await remote.UndeliveredAsync() >= 1);
+
+        // No request and no further commit: the worker's retry (with backoff) is what must deliver.
+        await remote.OpenFga.RestartAsync(Cancel);
+        await WaitUntilDeliveredAsync(remote);
+        Assert.Equal(await remote.DatabaseTuplesAsync(), await remote.OpenFgaTuplesAsync());
+    }
+
+    /// <summary>Polls the outbox until it is empty; a deadline, not a timing assertion.</summary>
+    private static async Task WaitUntilDeliveredAsync(RemoteMode remote)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await remote.UndeliveredAsync() > 0 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(100, Cancel);
+            await Task.Delay(50, Cancel);
         }
 
-        Assert.Contains(new TupleKey(Fga.Organization(orgId), "member", ben), await remote.OpenFgaTuplesAsync());
+        Assert.Equal(0, await remote.UndeliveredAsync());
     }
 
     [Fact]
