@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
 using EngineeringFramework.Authz;
 using EngineeringFramework.Authz.Storage;
 
@@ -73,10 +71,5 @@ public class AuthzBenchmarks
         {
             throw new InvalidOperationException("benchmark data is not as expected: " + what);
         }
-    }
-
-    private sealed class MedianP95Config : ManualConfig
-    {
-        public MedianP95Config() => AddColumn(StatisticColumn.Median, StatisticColumn.P95);
     }
 }

@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks;
 using EngineeringFramework.Core.Frameworks.Versions;
@@ -102,10 +100,5 @@ public class FrameworkImportBenchmarks
         var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
         DataServiceCollectionExtensions.ConfigureSqlite(options, $"Data Source={file};Pooling=False");
         return new SqliteAppDbContext(options.Options).ForTenant(new TenantContext());
-    }
-
-    private sealed class MedianP95Config : ManualConfig
-    {
-        public MedianP95Config() => AddColumn(StatisticColumn.Median, StatisticColumn.P95);
     }
 }

@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
 using EngineeringFramework.Core;
 using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
@@ -118,13 +116,5 @@ public class GitHubSyncBenchmarks
         gitHub.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(dataDirectory, recursive: true);
-    }
-
-    private sealed class MedianP95Config : ManualConfig
-    {
-        public MedianP95Config()
-        {
-            AddColumn(StatisticColumn.Median, StatisticColumn.P95);
-        }
     }
 }

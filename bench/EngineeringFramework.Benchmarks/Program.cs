@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using EngineeringFramework.Benchmarks;
+using EngineeringFramework.Benchmarks.OpenFga;
 using EngineeringFramework.Benchmarks.RestLoad;
 
 if (args.Length > 0 && args[0] == "--memory")
@@ -10,6 +11,11 @@ if (args.Length > 0 && args[0] == "--memory")
 if (args.Length > 0 && args[0] == RestLoadCommand.Command)
 {
     return await RestLoadCommand.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == DeliveryLagProbe.Command)
+{
+    return await DeliveryLagProbe.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == CeilingServer.Command)

@@ -90,6 +90,23 @@ public sealed partial class TupleDelivery(IServiceScopeFactory scopes, RemoteAut
         return await DeliverAllOnAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), cancellationToken);
     }
 
+    /// <summary>How long a delivered change stays in the outbox, for an operator looking into what OpenFGA was sent.</summary>
+    public static readonly TimeSpan KeepDelivered = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Removes changes OpenFGA acknowledged more than <see cref="KeepDelivered"/> ago, so the outbox does not grow with
+    /// every permission change ever made; undelivered changes are never touched. OpenFGA holds their effect, and the
+    /// database's own tuples (<see cref="RelationshipTuple"/>) remain the full set to compare it with.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public async Task<int> PruneDeliveredAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = (time.GetUtcNow() - KeepDelivered).UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.TupleChanges.Where(c => c.DeliveredAt != null && c.DeliveredAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>What is waiting: how many changes, and since when the oldest.</summary>
     public static async Task<(int Count, DateTime? Oldest)> LagAsync(AppDbContext db, CancellationToken cancellationToken)
     {
@@ -127,8 +144,10 @@ public sealed partial class TupleDelivery(IServiceScopeFactory scopes, RemoteAut
 
     private async Task<DeliveryOutcome> DeliverBatchAsync(AppDbContext db, bool postgres, CancellationToken cancellationToken)
     {
-        var owned = db.Database.CurrentTransaction is null;
-        var transaction = db.Database.CurrentTransaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
+        // PostgreSQL: the lease is an advisory lock held by a transaction of its own, which blocks no writer. SQLite: the
+        // lease is the semaphore, and no transaction is opened here, since a SQLite transaction holds the database's one
+        // write lock and every writer would wait for OpenFGA's answer; marking the batch is one statement of its own.
+        var transaction = postgres && db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
             if (postgres && !await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_xact_lock({LeaseKey}) AS \"Value\"").SingleAsync(cancellationToken))
@@ -150,7 +169,7 @@ public sealed partial class TupleDelivery(IServiceScopeFactory scopes, RemoteAut
             var sequences = batch.Select(c => c.Sequence).ToList();
             var now = time.GetUtcNow().UtcDateTime;
             await db.TupleChanges.Where(c => sequences.Contains(c.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(c => c.DeliveredAt, now), cancellationToken);
-            if (owned)
+            if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -160,7 +179,7 @@ public sealed partial class TupleDelivery(IServiceScopeFactory scopes, RemoteAut
         }
         finally
         {
-            if (owned)
+            if (transaction is not null)
             {
                 await transaction.DisposeAsync();
             }

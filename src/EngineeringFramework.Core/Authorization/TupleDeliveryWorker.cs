@@ -21,6 +21,9 @@ internal sealed partial class TupleDeliveryWorker(TupleDelivery delivery, IServi
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often delivered changes past their keeping time are removed (<see cref="TupleDelivery.PruneDeliveredAsync"/>).</summary>
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
     private TaskCompletionSource woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A permission change committed (here or elsewhere): deliver now rather than at the next round.</summary>
@@ -29,6 +32,7 @@ internal sealed partial class TupleDeliveryWorker(TupleDelivery delivery, IServi
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromSeconds(1);
+        var nextPrune = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = idlePoll;
@@ -38,6 +42,11 @@ internal sealed partial class TupleDeliveryWorker(TupleDelivery delivery, IServi
             {
                 await delivery.DeliverAllAsync(null, stoppingToken);
                 backoff = TimeSpan.FromSeconds(1);
+                if (time.GetUtcNow() >= nextPrune)
+                {
+                    nextPrune = time.GetUtcNow() + PruneEvery;
+                    await delivery.PruneDeliveredAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -44,6 +44,33 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task SQLite_connections_of_both_stores_wait_for_the_write_lock_inside_SQLite()
+    {
+        // Without a busy timeout a writer that finds the lock taken sleeps 150 ms in the provider (SqliteBusyTimeout).
+        await using var app = await TestApp.StartAsync();
+        await using var scope = app.App.Services.CreateAsyncScope();
+        DbContext[] contexts =
+        [
+            scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Data.AppDbContext>(),
+            scope.ServiceProvider.GetRequiredService<EngineeringFramework.Server.Identity.Store.IdentityStoreDbContext>(),
+        ];
+        foreach (var db in contexts)
+        {
+            if (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true)
+            {
+                Assert.Skip("SQLite's busy timeout does not apply to PostgreSQL runs.");
+            }
+
+            await db.Database.OpenConnectionAsync(Cancel);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+
+            Assert.Equal((long)EngineeringFramework.Core.Data.SqliteBusyTimeout.Wait.TotalMilliseconds, await command.ExecuteScalarAsync(Cancel));
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    [Fact]
     public async Task Ready_reports_unhealthy_without_details_when_the_database_is_unreachable()
     {
         await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?>

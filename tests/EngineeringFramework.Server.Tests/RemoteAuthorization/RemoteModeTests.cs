@@ -221,6 +221,46 @@ public sealed class RemoteModeTests
         Assert.Equal(await remote.DatabaseTuplesAsync(), await remote.OpenFgaTuplesAsync());
     }
 
+    [Fact]
+    public async Task Pruning_removes_only_changes_delivered_longer_ago_than_the_keeping_time()
+    {
+        await using var remote = await RemoteMode.StartAsync();
+        var orgId = Guid.CreateVersion7();
+        string[] users = [Fga.User(Guid.CreateVersion7()), Fga.User(Guid.CreateVersion7()), Fga.User(Guid.CreateVersion7())];
+        foreach (var user in users[..2])
+        {
+            await remote.ChangeAsync(w =>
+            {
+                w.Write(orgId, Fga.Organization(orgId), "member", user);
+                return Task.CompletedTask;
+            });
+        }
+
+        Assert.Equal(DeliveryOutcome.Drained, await remote.DeliverAsync());
+        await using (var scope = remote.App.App.Services.CreateAsyncScope())
+        {
+            // The first change was acknowledged just over the keeping time ago; the second just under it.
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var now = DateTime.UtcNow;
+            await db.TupleChanges.Where(c => c.User == users[0]).ExecuteUpdateAsync(s => s.SetProperty(c => c.DeliveredAt, now - TupleDelivery.KeepDelivered - TimeSpan.FromMinutes(1)), Cancel);
+            await db.TupleChanges.Where(c => c.User == users[1]).ExecuteUpdateAsync(s => s.SetProperty(c => c.DeliveredAt, now - TupleDelivery.KeepDelivered + TimeSpan.FromMinutes(1)), Cancel);
+        }
+
+        // A third change is committed and not delivered (OpenFGA is down): it is never pruned, however old.
+        await remote.OpenFga.StopAsync(Cancel);
+        await remote.ChangeAsync(w =>
+        {
+            w.Write(orgId, Fga.Organization(orgId), "member", users[2]);
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(1, await remote.App.App.Services.GetRequiredService<TupleDelivery>().PruneDeliveredAsync(Cancel));
+
+        await using var check = remote.App.App.Services.CreateAsyncScope();
+        var left = await check.ServiceProvider.GetRequiredService<AppDbContext>().TupleChanges.Where(c => users.Contains(c.User)).Select(c => c.User).ToListAsync(Cancel);
+        Assert.Equal(users[1..].Order(), left.Order());
+    }
+
     /// <summary>Polls the outbox until it is empty; a deadline, not a timing assertion.</summary>
     private static async Task WaitUntilDeliveredAsync(RemoteMode remote)
     {

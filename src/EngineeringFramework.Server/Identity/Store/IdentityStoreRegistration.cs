@@ -46,7 +46,8 @@ internal static partial class IdentityStoreRegistration
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
     {
         SqliteThreading.Apply();
-        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(IdentityStoreDbContext.MigrationsHistoryTable));
+        options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(IdentityStoreDbContext.MigrationsHistoryTable))
+            .AddInterceptors(SqliteBusyTimeout.Instance);
     }
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
