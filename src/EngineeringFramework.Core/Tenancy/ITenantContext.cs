@@ -18,7 +18,9 @@ public sealed class TenantContext : ITenantContext
     {
         if (organizationId == Guid.Empty)
         {
-            throw new ArgumentException("The empty id is not an organization.", nameof(organizationId));
+            // The all-zero id comes from input (a route, a tool argument), never from a stored organization: it names
+            // no organization, so it is answered as any unknown one is (404), not as a fault.
+            throw new UseCases.NotFoundException("Organization");
         }
 
         if (OrganizationId is { } current && current != organizationId)

@@ -134,7 +134,7 @@ public sealed class TenantFilterTests
         tenant.Set(Guid.CreateVersion7());
 
         Assert.Throws<InvalidOperationException>(() => tenant.Set(Guid.CreateVersion7()));
-        Assert.Throws<ArgumentException>(() => new TenantContext().Set(Guid.Empty));
+        Assert.Throws<EngineeringFramework.Core.UseCases.NotFoundException>(() => new TenantContext().Set(Guid.Empty));
     }
 
     private static async Task<(Guid A, Guid B)> SeedTwoOrganizationsAsync(TestDatabase database)

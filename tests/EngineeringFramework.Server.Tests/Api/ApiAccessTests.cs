@@ -105,6 +105,37 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         Assert.Equal(before, await world.App.SnapshotAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(AllRoutes))]
+    public async Task The_all_zero_organization_id_is_an_unknown_organization_404_and_nothing_is_written(string route)
+    {
+        var (method, path, body, _, _) = Routes[route];
+        var before = await world.App.SnapshotAsync();
+
+        var response = await world.SendAsync(world.Ada.Client, method, path, body, orgId: Guid.Empty);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(RoutesNamingAnObject))]
+    public async Task The_all_zero_id_for_every_object_the_route_names_is_a_4xx_problem_and_nothing_is_written(string route)
+    {
+        var (method, path, body, _, _) = Routes[route];
+        var before = await world.App.SnapshotAsync();
+        string Zeroed(string text) => ObjectPlaceholders.Aggregate(text, (t, placeholder) => t.Replace(placeholder, Guid.Empty.ToString(), StringComparison.Ordinal));
+
+        var response = await world.SendAsync(world.Ada.Client, method, Zeroed(path), body is null ? null : Zeroed(body));
+
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{route}: {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}"];
+
     public static TheoryData<string, string, string?, string> InvalidInputs => new()
     {
         { "GET", "{org}/departments?limit=0", null, "limit" },

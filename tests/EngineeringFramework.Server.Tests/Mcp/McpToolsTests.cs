@@ -8,6 +8,7 @@ using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol.Client;
@@ -105,6 +106,41 @@ public sealed class McpToolsTests : IAsyncLifetime
         var status = tools["update_checklist_item"].JsonSchema.GetProperty("properties").GetProperty("status");
         Assert.Contains("NotApplicable", status.GetRawText(), StringComparison.Ordinal);
         Assert.Contains("organization_id", tools["get_project"].JsonSchema.GetProperty("required").GetRawText(), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, string> BadArguments => new()
+    {
+        // tool, arguments (JSON; {acme} and {project} are filled in), the words the error must contain
+        { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","status":"InProgress"}""", "version: required" },
+        { "create_project", """{"organization_id":"{acme}","name":"No department"}""", "department_id: required" },
+        { "get_project", """{"organization_id":"not-a-guid","project_id":"{project}"}""", "organization_id" },
+        { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":"seven"}""", "version" },
+        { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":1,"status":"Finished"}""", "status" },
+        { "create_project", """{"organization_id":"{acme}","department_id":"{project}","name":"Dated","target_date":"2027-13-45"}""", "target_date" },
+        { "get_checklist", """{"organization_id":"{acme}","project_id":"{project}","compact":"yes"}""", "compact" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public async Task A_missing_or_malformed_argument_is_named_in_the_tool_error_and_nothing_is_done(string tool, string arguments, string expected)
+    {
+        var before = await app.SnapshotAsync();
+        var json = arguments.Replace("{acme}", acme.ToString(), StringComparison.Ordinal).Replace("{project}", project.ToString(), StringComparison.Ordinal);
+        var parsed = JsonSerializer.Deserialize<Dictionary<string, object?>>(json)!;
+
+        var error = await ErrorOfAsync(ada, tool, parsed);
+
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("An error occurred invoking", error, StringComparison.Ordinal);
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task The_all_zero_organization_id_is_an_unknown_organization()
+    {
+        var error = await ErrorOfAsync(ada, "list_projects", new() { ["organization_id"] = Guid.Empty });
+
+        Assert.Contains("not found", error, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace EngineeringFramework.Server.Mcp;
+
+/// <summary>
+/// Checks a tool call's arguments against the input schema the tool advertises before the tool runs, and answers a
+/// mismatch with a tool error that names each offending argument and what is wrong with it ("version: required",
+/// "organization_id: not a uuid"). Without it the SDK's binding fails first and the agent reads only "An error occurred
+/// invoking 'update_checklist_item'.", with nothing to act on. The schema is the one <c>tools/list</c> gives the client,
+/// so the rules an agent was shown are the rules it is held to; what a schema cannot say (an unknown id, a rule across
+/// fields) is the use cases' to answer, through <see cref="McpErrors"/>.
+/// </summary>
+internal static class McpArgumentCheck
+{
+    private static readonly ConcurrentDictionary<string, JsonSchema> Schemas = new(StringComparer.Ordinal);
+
+    private static readonly EvaluationOptions Options = new()
+    {
+        OutputFormat = OutputFormat.List,
+        // "format" is checked, not only annotated: a uuid or a date that does not parse must be named here.
+        RequireFormatValidation = true,
+    };
+
+    public static McpRequestHandler<CallToolRequestParams, CallToolResult> Filter(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            if (context.Params is { } call
+                && context.Server.ServerOptions.ToolCollection is { } tools
+                && tools.TryGetPrimitive(call.Name, out var tool)
+                && Problems(tool, call.Arguments) is { Count: > 0 } problems)
+            {
+                return new CallToolResult
+                {
+                    IsError = true,
+                    Content = [new TextContentBlock { Text = $"Invalid arguments for {call.Name}: {string.Join("; ", problems)}. Nothing was done; call it again with these arguments fixed." }],
+                };
+            }
+
+            return await next(context, cancellationToken);
+        };
+
+    /// <summary>Each argument that breaks the tool's input schema, as "name: what is wrong"; empty when the call fits.</summary>
+    internal static List<string> Problems(McpServerTool tool, IDictionary<string, JsonElement>? arguments)
+    {
+        var schema = Schemas.GetOrAdd(tool.ProtocolTool.Name, _ => JsonSchema.FromText(tool.ProtocolTool.InputSchema.GetRawText()));
+        var instance = new JsonObject();
+        foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+        {
+            instance[name] = JsonNode.Parse(value.GetRawText());
+        }
+
+        var result = schema.Evaluate(instance, Options);
+        if (result.IsValid)
+        {
+            return [];
+        }
+
+        var problems = new List<string>();
+        foreach (var detail in result.Details ?? [])
+        {
+            foreach (var (keyword, message) in detail.Errors ?? new Dictionary<string, string>())
+            {
+                problems.Add(Describe(detail.InstanceLocation.ToString(), keyword, message));
+            }
+        }
+
+        // Every failing branch of a nullable type ("integer or null") reports; the same words once are enough.
+        return [.. problems.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static string Describe(string location, string keyword, string message)
+    {
+        var argument = location.TrimStart('/').Replace("/", ".", StringComparison.Ordinal);
+        if (keyword == "required")
+        {
+            // JsonSchema.Net: "Required properties ["version"] are not present".
+            var start = message.IndexOf('[', StringComparison.Ordinal);
+            var end = message.IndexOf(']', StringComparison.Ordinal);
+            var names = start >= 0 && end > start ? message[(start + 1)..end].Replace("\"", string.Empty, StringComparison.Ordinal) : message;
+            return $"{names}: required, missing";
+        }
+
+        return argument.Length == 0 ? message : $"{argument}: {message}";
+    }
+}
