@@ -94,7 +94,14 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
 
         if (exception is AuthorizationUnavailableException unavailable)
         {
-            return await WriteAuthorizationUnavailableAsync(httpContext, unavailable);
+            LogAuthorizationUnavailable(logger, unavailable.Message);
+            return await WriteUnavailableAsync(httpContext, exception, "Authorization unavailable", "Permissions cannot be checked right now, so nothing was done. Try again in a few seconds.");
+        }
+
+        if (Core.Data.DatabaseUnavailable.Explains(exception))
+        {
+            LogDatabaseUnavailable(logger, exception.GetBaseException().Message);
+            return await WriteUnavailableAsync(httpContext, exception, "Database unavailable", "The database cannot be reached right now. Nothing was changed by a request that failed this way; try again in a few seconds.");
         }
 
         var (status, title, detail) = exception switch
@@ -133,14 +140,13 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
     }
 
     /// <summary>
-    /// The authorization server could not answer (remote OpenFGA down, or the outbox could not be delivered): nothing
-    /// was decided, so the answer is neither 403 nor 404 but 503 with Retry-After, and access is never granted.
-    /// Browsers get a page; API and MCP clients a problem document.
+    /// A service the request needs could not answer: the authorization server (remote OpenFGA down, or the outbox could
+    /// not be delivered), where nothing was decided, so the answer is neither 403 nor 404 and access is never granted; or
+    /// the database. Either way 503 with Retry-After, which a client may retry. Browsers get a page; API and MCP clients
+    /// a problem document.
     /// </summary>
-    private async ValueTask<bool> WriteAuthorizationUnavailableAsync(HttpContext httpContext, AuthorizationUnavailableException exception)
+    private async ValueTask<bool> WriteUnavailableAsync(HttpContext httpContext, Exception exception, string title, string detail)
     {
-        LogAuthorizationUnavailable(logger, exception.Message);
-        const string Detail = "Permissions cannot be checked right now, so nothing was done. Try again in a few seconds.";
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         httpContext.Response.Headers.CacheControl = "no-store";
@@ -151,7 +157,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             httpContext.Response.ContentType = "text/html; charset=utf-8";
             await httpContext.Response.WriteAsync(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Temporarily unavailable</title></head>"
-                + "<body><main><h1>Temporarily unavailable</h1><p>" + Detail + "</p></main></body></html>",
+                + "<body><main><h1>Temporarily unavailable</h1><p>" + detail + "</p></main></body></html>",
                 httpContext.RequestAborted);
             return true;
         }
@@ -160,7 +166,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = 503, Title = "Authorization unavailable", Detail = Detail },
+            ProblemDetails = { Status = 503, Title = title, Detail = detail },
         });
     }
 
@@ -184,6 +190,9 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
     /// <summary><c>Items[2].EvidenceLinks[0]</c> → <c>items[2].evidenceLinks[0]</c>, matching the JSON the client sent.</summary>
     internal static string ToCamelCasePath(string path)
         => string.Join('.', path.Split('.').Select(part => part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: the database is unavailable ({Reason})")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: the authorization server is unavailable ({Reason})")]
     private static partial void LogAuthorizationUnavailable(ILogger logger, string reason);

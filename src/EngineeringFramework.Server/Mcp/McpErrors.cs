@@ -40,6 +40,10 @@ internal static class McpErrors
         {
             throw new McpException("Conflict: " + e.Message);
         }
+        catch (Exception e) when (Core.Data.DatabaseUnavailable.Explains(e))
+        {
+            throw new McpException("Temporarily unavailable: the database cannot be reached right now. Retry in a few seconds.");
+        }
         catch (EngineeringFramework.Authz.AuthorizationUnavailableException)
         {
             // Nothing was decided or done; the agent may retry. (Before the tool runs, the grant check answers 503.)

@@ -88,6 +88,25 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task With_the_database_unreachable_an_api_call_answers_503_with_retry_after_not_500_or_401()
+    {
+        await using var app = await TestApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = "Host=127.0.0.1;Port=1;Database=nothing;Username=nobody;Password=pw-should-not-leak;Timeout=2",
+            ["MIGRATE_ON_START"] = "false",
+        });
+
+        var response = await app.ApiClientFor("ada").GetAsync(new Uri("/api/v1/me", UriKind.Relative), Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("pw-should-not-leak", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Routes_without_an_explicit_anonymous_marker_refuse_anonymous_callers()
     {
         await using var app = await TestApp.StartAsync(configure: ProbeEndpoints.AddTo);
