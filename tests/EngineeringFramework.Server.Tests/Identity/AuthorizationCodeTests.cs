@@ -8,7 +8,9 @@ namespace EngineeringFramework.Server.Tests.Identity;
 
 /// <summary>
 /// What an intercepted authorization code or a forged authorization request earns: nothing. A code redeems only with the
-/// PKCE verifier of the request that asked for it, and a code is sent only to a redirect URI the client registered.
+/// PKCE verifier of the request that asked for it, only once (a second redemption shows that two parties hold it, and the
+/// grant its first redemption opened ends, RFC 9700 §4.2.4 and §2.1.1), and a code is sent only to a redirect URI the
+/// client registered.
 /// </summary>
 public sealed class AuthorizationCodeTests
 {
@@ -27,6 +29,26 @@ public sealed class AuthorizationCodeTests
         using var response = await client.RedeemAsync(code, verifier: Pkce.Create().Verifier);
 
         await AssertRefusedAsync(response, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task A_code_redeemed_twice_is_refused_the_second_time_and_the_tokens_of_the_first_stop_working()
+    {
+        await using var app = await TestApp.StartAsync(listenOnPublicUrl: true);
+        var audiences = app.App.Services.GetRequiredService<Audiences>();
+        var client = await OAuthClient.RegisterAsync(app);
+        using var browser = await ConsentTests.SignedInAsync(app, "code-reuse@example.test");
+        var code = await client.AuthorizeAndApproveAsync(browser, audiences.Api);
+        var first = await client.RedeemForTokensAsync(code);
+        using (var me = await client.CallAsync("/api/v1/me", first.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        using var again = await client.RedeemAsync(code);
+
+        await AssertRefusedAsync(again, "invalid_grant");
+        await RevocationTests.AssertEndedAsync(client, first);
     }
 
     [Theory]
