@@ -37,5 +37,10 @@ node "$here/openfga-sdk/check.mjs" "$api" "$key" || status=1
 if [ -n "$server_dll" ] && [ -f "$conformance" ]; then
   printf 'authz conformance --remote: '
   dotnet "$server_dll" authz conformance "$conformance" --remote "$api" --token "$key" | tail -n 1 || status=1
+elif [ -n "$server_dll" ] && [ "${CI:-}" = true ]; then
+  echo "CI failed: the conformance file ${conformance:-(none given)} is absent, so OpenFGA's suite cannot run through the remote adapter" >&2
+  status=1
+elif [ -n "$server_dll" ]; then
+  echo "authz conformance --remote: skipped (not in CI): the conformance file ${conformance:-(none given)} is absent"
 fi
 exit "$status"

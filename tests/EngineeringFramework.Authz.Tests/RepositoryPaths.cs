@@ -1,3 +1,5 @@
+using EngineeringFramework.Testing;
+
 namespace EngineeringFramework.Authz.Tests;
 
 /// <summary>Finds the repository root (the folder holding EngineeringFramework.slnx) from the test's base directory.</summary>
@@ -31,12 +33,13 @@ internal static class RepositoryPaths
     public static string ConformanceFile =>
         Path.GetFullPath(Path.Combine(Root, "..", "shared", "openfga", "consolidated_1_1_tests.dev.yaml"));
 
+    /// <summary>The conformance file; absent, the test skips (or fails in CI, see <see cref="Prerequisite"/>).</summary>
     public static string SkipUnlessConformanceFileExists()
     {
         var path = ConformanceFile;
         if (!File.Exists(path))
         {
-            Assert.Skip($"OpenFGA conformance file not found at {path}; place it at ../shared/openfga/ relative to the repository root.");
+            Prerequisite.Missing($"OpenFGA conformance file not found at {path}; place it at ../shared/openfga/ relative to the repository root.");
         }
 
         return path;
@@ -48,7 +51,7 @@ internal static class RepositoryPaths
         var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "openfga", "openfga-api.swagger.json"));
         if (!File.Exists(path))
         {
-            Assert.Skip($"OpenFGA's API description not found at {path}; place openfga-api.swagger.json at ../shared/openfga/ relative to the repository root.");
+            Prerequisite.Missing($"OpenFGA's API description not found at {path}; place openfga-api.swagger.json at ../shared/openfga/ relative to the repository root.");
         }
 
         return path;

@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using EngineeringFramework.Authz.Testing;
+using EngineeringFramework.Testing;
 
 namespace EngineeringFramework.Authz.Tests.Dsl;
 
-/// <summary>Runs .ci/dsl-fidelity/compare.js when node and its packages (npm ci) are present; skips otherwise.</summary>
+/// <summary>
+/// Runs .ci/dsl-fidelity/compare.js when node and its packages (npm ci) are present; skips otherwise, except in CI, where
+/// .ci/run installs them before the tests and their absence fails.
+/// </summary>
 public sealed class OfficialTransformerComparisonTests(ITestOutputHelper output)
 {
     [Fact]
@@ -13,7 +17,7 @@ public sealed class OfficialTransformerComparisonTests(ITestOutputHelper output)
         var tool = Path.Combine(RepositoryPaths.Root, ".ci", "dsl-fidelity");
         if (!Directory.Exists(Path.Combine(tool, "node_modules", "@openfga")))
         {
-            Assert.Skip($"run 'npm ci' in {tool} to compare with the official transformer");
+            Prerequisite.Missing($"The official transformer is not installed: run 'npm ci' in {tool} to compare with it.");
         }
 
         var exported = Path.Combine(Path.GetTempPath(), $"authz-dsl-{Guid.NewGuid():N}.json");
@@ -44,7 +48,7 @@ public sealed class OfficialTransformerComparisonTests(ITestOutputHelper output)
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            Assert.Skip("node is not installed");
+            Prerequisite.Missing("node is not installed: the comparison with the official transformer runs in Node 20+.");
             throw;
         }
 

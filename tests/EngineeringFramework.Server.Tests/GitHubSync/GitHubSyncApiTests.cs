@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using EngineeringFramework.Core.Crypto;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Server.Tests.Api.Support;
@@ -118,6 +120,7 @@ public sealed class GitHubSyncApiTests(GitHubSyncServer server) : IClassFixture<
         }
 
         Assert.Equal(HttpStatusCode.OK, (await Record(server.ConfigureAsync(org, owner))).StatusCode);
+        await AssertTokenSealedAsync(org.OrgId, token);
         await Record(org.Client.GetAsync(path, Cancel));
         await Record(org.Client.GetAsync(path + "/webhook", Cancel));
         await Record(server.ConfigureAsync(org, owner, "wrong-" + token));
@@ -152,6 +155,25 @@ public sealed class GitHubSyncApiTests(GitHubSyncServer server) : IClassFixture<
             .SelectMany(s => s.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("itemSlug").GetString()).ToList();
         Assert.Equal(100, slugs.Count);
         Assert.All(slugs, slug => Assert.StartsWith("practice-", slug, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The stored row while the token is configured: AES-256-GCM as promised (version byte, 96-bit nonce, ciphertext as
+    /// long as the token, 128-bit tag), never the token's bytes, and it opens back to the token with the key.
+    /// </summary>
+    private async Task AssertTokenSealedAsync(Guid orgId, string token)
+    {
+        await using var scope = server.App.App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(orgId);
+        var stored = (await scope.ServiceProvider.GetRequiredService<AppDbContext>().GitHubSyncSettings.AsNoTracking().SingleAsync(Cancel)).TokenCiphertext;
+        var plaintext = Encoding.UTF8.GetBytes(token);
+
+        Assert.NotNull(stored);
+        Assert.True(stored.AsSpan().IndexOf(plaintext) < 0, "the stored token holds the token's own bytes");
+        Assert.Equal(1 + 12 + plaintext.Length + 16, stored.Length);
+        Assert.Equal(1, stored[0]);
+        var box = new SecretBox(scope.ServiceProvider.GetRequiredService<EncryptionKey>());
+        Assert.Equal(token, box.OpenString(stored, $"organization:{orgId}", GitHubSecrets.TokenPurpose));
     }
 
     private async Task AssertNoPlaintextTokenAsync(string token)

@@ -79,6 +79,38 @@ public sealed class GitHubWebhookTests(GitHubSyncServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_signature_off_in_its_last_digit_or_one_middle_byte_or_cut_short_is_refused()
+    {
+        var (org, secret, url) = await ConnectedAsync();
+        var body = PushBody("refs/heads/main", org.Owner);
+        var valid = Sign(secret, body);
+        var digits = valid["sha256=".Length..];
+        var lastDigitFlipped = valid[..^1] + (valid[^1] == '0' ? '1' : '0');
+        // Byte 17 of 32 (hex digits 33 and 34): past any prefix a shortened comparison would still look at.
+        var middle = Convert.FromHexString(digits);
+        middle[16] ^= 0x01;
+        var middleByteOff = "sha256=" + Convert.ToHexStringLower(middle);
+        var firstHalfOnly = "sha256=" + digits[..32];
+        var lastDigitDropped = valid[..^1];
+
+        var refused = new[]
+        {
+            await DeliverAsync(url, body, "push", "s-1", lastDigitFlipped),
+            await DeliverAsync(url, body, "push", "s-2", middleByteOff),
+            await DeliverAsync(url, body, "push", "s-3", firstHalfOnly),
+            await DeliverAsync(url, body, "push", "s-4", lastDigitDropped),
+        };
+
+        Assert.Equal(valid.Length, lastDigitFlipped.Length);
+        Assert.Equal(valid.Length, middleByteOff.Length);
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, refused.Length), refused.Select(r => r.StatusCode));
+        Assert.Equal((0, 0), await CountsAsync(org.Admin.OrgId));
+        // The same body with the untouched signature goes through: the refusals above were the signature's alone.
+        Assert.Equal(HttpStatusCode.Accepted, (await DeliverAsync(url, body, "push", "s-5", valid)).StatusCode);
+        Assert.Equal((1, 1), await CountsAsync(org.Admin.OrgId));
+    }
+
+    [Fact]
     public async Task A_signed_push_that_cannot_be_read_is_a_400_and_queues_nothing()
     {
         var (org, secret, url) = await ConnectedAsync();

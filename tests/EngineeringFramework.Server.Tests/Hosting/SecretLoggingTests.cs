@@ -11,10 +11,11 @@ public sealed class SecretLoggingTests
     public async Task Raw_secret_never_appears_in_the_logs()
     {
         const string token = "ghp_RAWTOKENVALUE0123456789abcdefABCDEF";
-        await using var app = await TestApp.StartAsync(
-            "Development",
-            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" },
-            ProbeEndpoints.AddTo);
+        await using var app = await TestApp.StartAsync("Development", configure: builder =>
+        {
+            ProbeEndpoints.AddTo(builder);
+            EverythingAtTrace(builder);
+        });
         var logger = app.App.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SecretFlow");
         var box = app.App.Services.GetRequiredService<SecretBox>();
 
@@ -34,12 +35,28 @@ public sealed class SecretLoggingTests
         Assert.Equal(token, box.OpenString(sealedValue, "org:1", "github-token"));
 
         var records = app.Logs.GetSnapshot();
-        Assert.NotEmpty(records);
+        // The capture really is the most verbose one: ASP.NET Core's own request handling reached it at Debug and below,
+        // so only the server's deliberate filter stands between a request line and the log.
+        Assert.Contains(records, r => r.Category?.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) == true && r.Level <= LogLevel.Debug);
         Assert.All(records, r =>
         {
             Assert.DoesNotContain(token, r.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(token, r.Exception?.ToString() ?? string.Empty, StringComparison.Ordinal);
             Assert.DoesNotContain(token, string.Join(";", r.StructuredState?.Select(s => s.Value) ?? []), StringComparison.Ordinal);
         });
+    }
+
+    /// <summary>
+    /// Every category at Trace: each level the configuration files name (appsettings keeps Microsoft.AspNetCore at
+    /// Warning, which alone would hide a leaking request line) is overridden, so what still filters is the server's code.
+    /// </summary>
+    private static void EverythingAtTrace(WebApplicationBuilder builder)
+    {
+        var overrides = builder.Configuration.GetSection("Logging").AsEnumerable()
+            .Where(setting => setting.Value is not null && setting.Key.Contains(":LogLevel:", StringComparison.Ordinal))
+            .ToDictionary(setting => setting.Key, _ => (string?)nameof(LogLevel.Trace));
+        overrides["Logging:LogLevel:Default"] = nameof(LogLevel.Trace);
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
     }
 }
