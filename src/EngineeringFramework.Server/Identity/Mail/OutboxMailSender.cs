@@ -30,7 +30,10 @@ internal sealed partial class OutboxMailSender(ServerSettings settings, IHostEnv
             .AppendLine()
             .AppendLine(mail.TextBody)
             .ToString();
-        DevelopmentKeys.WriteSecretFile(path, text);
+        // Written aside and then renamed, so whoever watches the folder (a person, a test) never reads a half-written message.
+        var partial = path + ".partial";
+        DevelopmentKeys.WriteSecretFile(partial, text);
+        File.Move(partial, path);
 
         if (environment.IsDevelopment() && mail.Link is not null)
         {

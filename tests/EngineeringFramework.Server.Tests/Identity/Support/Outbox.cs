@@ -43,7 +43,7 @@ internal static partial class Outbox
     public static IReadOnlyList<string> Written(string dataDirectory)
     {
         var folder = OutboxMailSender.Folder(dataDirectory);
-        return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllText)] : [];
+        return Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(File.ReadAllText)] : [];
     }
 
     [GeneratedRegex(@"https?://\S+")]
