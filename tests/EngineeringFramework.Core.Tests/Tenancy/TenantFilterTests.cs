@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EngineeringFramework.Core.Tests.Tenancy;
 
-public sealed class TenantFilterTests
+public sealed partial class TenantFilterTests
 {
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

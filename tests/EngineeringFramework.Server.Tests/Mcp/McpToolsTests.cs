@@ -11,6 +11,7 @@ using EngineeringFramework.Server.Identity;
 using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -32,12 +33,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         app = await TestApp.StartAsync();
         acme = await OnboardAsync("ada", grantMcp: true);
         ada = await ConnectAsync("ada");
-        await using (var scope = app.App.Services.CreateAsyncScope())
-        {
-            var user = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.SingleAsync(u => u.AuthSubject == "ada", Cancel);
-            department = (await scope.ServiceProvider.GetRequiredService<DepartmentService>().CreateAsync(new Caller(user.Id, Surface.Api), acme, new CreateDepartmentRequest("Platform"), Cancel)).Id;
-        }
-
+        department = await CreateDepartmentAsync("ada", acme, "Platform");
         var departments = await CallAsync(ada, "list_departments", new() { ["organization_id"] = acme });
         Assert.Equal(department, departments.GetProperty("items")[0].GetProperty("id").GetGuid());
         var created = await CallAsync(ada, "create_project", new() { ["organization_id"] = acme, ["department_id"] = department, ["name"] = "Launch", ["target_date"] = "2027-03-01" });
@@ -62,6 +58,38 @@ public sealed class McpToolsTests : IAsyncLifetime
         }
 
         return orgId;
+    }
+
+    private async Task<Guid> UserIdAsync(string subject)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.Where(u => u.AuthSubject == subject).Select(u => u.Id).SingleAsync(Cancel);
+    }
+
+    private async Task<Guid> CreateDepartmentAsync(string subject, Guid organization, string name)
+    {
+        var caller = new Caller(await UserIdAsync(subject), Surface.Api);
+        await using var scope = app.App.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<DepartmentService>().CreateAsync(caller, organization, new CreateDepartmentRequest(name), Cancel)).Id;
+    }
+
+    /// <summary>Makes an existing user a plain member of <paramref name="organization"/> (membership and tuple), with or without MCP access there.</summary>
+    private async Task JoinAsPlainMemberAsync(string subject, Guid organization, bool grantMcp)
+    {
+        await app.ApiClientFor(subject).GetAsync("/api/v1/me", Cancel);
+        var user = await UserIdAsync(subject);
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(organization);
+        db.Memberships.Add(new Membership { OrganizationId = organization, UserId = user, Role = MembershipRole.Member, CreatedAt = DateTime.UtcNow });
+        var writer = scope.ServiceProvider.GetRequiredService<RelationshipWriter>();
+        writer.Write(organization, Fga.Organization(organization), "member", Fga.User(user));
+        if (grantMcp)
+        {
+            writer.Write(organization, Fga.McpServer(organization), "granted", Fga.User(user));
+        }
+
+        await db.SaveChangesAsync(Cancel);
     }
 
     private Task<McpClient> ConnectAsync(string subject) => McpClient.CreateAsync(
@@ -201,22 +229,104 @@ public sealed class McpToolsTests : IAsyncLifetime
         Assert.Contains("not found", byOurOrg, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <remarks>
+    /// The MCP grant is per organization: a grant in one organization lets a connection in, but every tool asks again
+    /// for the organization it names. Ben may view Acme as a member (the REST API and the web app show it to him), so
+    /// only that per-organization check stands between his agent and Acme's data.
+    /// </remarks>
+    [Fact]
+    public async Task Grant_in_one_organization_opens_no_tool_on_another_where_the_user_is_only_a_member()
+    {
+        var bens = await OnboardAsync("ben", grantMcp: true);
+        await JoinAsPlainMemberAsync("ben", acme, grantMcp: false);
+        var benDepartment = await CreateDepartmentAsync("ben", bens, "Tooling");
+        await using var ben = await ConnectAsync("ben");
+        var benProject = (await CallAsync(ben, "create_project", new() { ["organization_id"] = bens, ["department_id"] = benDepartment, ["name"] = "Rollout" }))
+            .GetProperty("project").GetProperty("id").GetGuid();
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var asBen = new Caller(await UserIdAsync("ben"), Surface.Api);
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Authorizer>().CheckAsync(asBen, "can_view", Fga.Organization(acme), Cancel));
+        }
+
+        var inAcme = await ArgumentsAsync(ada, acme, department, project);
+        var inBens = await ArgumentsAsync(ben, bens, benDepartment, benProject);
+        var whoami = await CallAsync(ben, "whoami", []);
+        var listed = await ben.ListToolsAsync(cancellationToken: Cancel);
+        var tools = listed
+            .Select(t => (t.Name, Required: t.JsonSchema.TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()!).ToList() : []))
+            .Where(t => t.Required.Contains("organization_id"))
+            .ToList();
+
+        Assert.Equal([bens], whoami.GetProperty("organizations").EnumerateArray().Select(o => o.GetProperty("id").GetGuid()));
+        // Every tool but whoami names its organization, so the loop below reaches every tool there is.
+        Assert.Equal(listed.Select(t => t.Name).Where(n => n != "whoami").Order(), tools.Select(t => t.Name).Order());
+        foreach (var (tool, required) in tools)
+        {
+            var refused = await ben.CallToolAsync(tool, Arguments(tool, required, inAcme), cancellationToken: Cancel);
+            var text = string.Join(" ", refused.Content.OfType<TextContentBlock>().Select(c => c.Text));
+            Assert.True(refused.IsError == true, $"{tool} on Acme answered a user without Acme's MCP grant: {text[..Math.Min(text.Length, 200)]}");
+            Assert.True(text.Contains("not found", StringComparison.OrdinalIgnoreCase), $"{tool} on Acme should be not found, but was: {text}");
+
+            // The same call in his own organization, where he holds the grant, works.
+            await CallAsync(ben, tool, Arguments(tool, required, inBens));
+        }
+
+        var resource = $"engineering-framework://organizations/{acme}/definitions/threat-model-completed";
+        var unreadable = await Assert.ThrowsAnyAsync<McpException>(async () => await ben.ReadResourceAsync(resource, cancellationToken: Cancel));
+        Assert.Contains("not found", unreadable.Message, StringComparison.OrdinalIgnoreCase);
+        var own = await ben.ReadResourceAsync($"engineering-framework://organizations/{bens}/definitions/threat-model-completed", cancellationToken: Cancel);
+        Assert.Contains("## Why it matters", Assert.IsType<TextResourceContents>(Assert.Single(own.Contents)).Text, StringComparison.Ordinal);
+
+        // Nothing was written in Acme: no project of Ben's, the item untouched, no activity of his.
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(acme);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var benId = await UserIdAsync("ben");
+            Assert.Equal([project], await db.Projects.Select(p => p.Id).ToListAsync(Cancel));
+            Assert.Equal(inAcme["version"], (await db.ChecklistItems.SingleAsync(i => i.Id == (Guid)inAcme["item_id"]!, Cancel)).Version);
+            Assert.False(await db.ActivityEntries.AnyAsync(a => a.UserId == benId, Cancel));
+        }
+    }
+
+    /// <summary>A value for every argument a tool may require, from <paramref name="organization"/>'s own data as <paramref name="client"/> reads it.</summary>
+    private static async Task<Dictionary<string, object?>> ArgumentsAsync(McpClient client, Guid organization, Guid departmentId, Guid projectId)
+    {
+        var checklist = await CallAsync(client, "get_checklist", new() { ["organization_id"] = organization, ["project_id"] = projectId });
+        var item = checklist.GetProperty("categories")[0].GetProperty("subcategories")[0].GetProperty("items")[0];
+        var hits = await CallAsync(client, "search_framework", new() { ["organization_id"] = organization, ["query"] = "threat model" });
+        return new()
+        {
+            ["organization_id"] = organization,
+            ["department_id"] = departmentId,
+            ["project_id"] = projectId,
+            ["item_id"] = item.GetProperty("id").GetGuid(),
+            ["version"] = item.GetProperty("version").GetInt64(),
+            ["template_slug"] = hits.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("templateSlug").GetString()).First(s => s is not null),
+            ["query"] = "threat model",
+            ["name"] = "Agent's project",
+        };
+    }
+
+    private static Dictionary<string, object?> Arguments(string tool, IReadOnlyList<string> required, Dictionary<string, object?> values)
+    {
+        var missing = required.Where(r => !values.ContainsKey(r)).ToList();
+        Assert.True(missing.Count == 0, $"{tool} requires {string.Join(", ", missing)}; give ArgumentsAsync a value for it.");
+        var arguments = required.ToDictionary(r => r, r => values[r]);
+        if (tool == "update_checklist_item")
+        {
+            arguments["status"] = "Done";
+        }
+
+        return arguments;
+    }
+
     [Fact]
     public async Task Member_without_checklist_permission_cannot_update_an_item()
     {
         // Ben joins Acme as a plain member with MCP access but no role granting checklist updates.
-        await using (var scope = app.App.Services.CreateAsyncScope())
-        {
-            await app.ApiClientFor("ben").GetAsync("/api/v1/me", Cancel);
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var ben = await db.Users.SingleAsync(u => u.AuthSubject == "ben", Cancel);
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(acme);
-            db.Memberships.Add(new Membership { OrganizationId = acme, UserId = ben.Id, Role = MembershipRole.Member, CreatedAt = DateTime.UtcNow });
-            var writer = scope.ServiceProvider.GetRequiredService<RelationshipWriter>();
-            writer.Write(acme, Fga.Organization(acme), "member", Fga.User(ben.Id));
-            writer.Write(acme, Fga.McpServer(acme), "granted", Fga.User(ben.Id));
-            await db.SaveChangesAsync(Cancel);
-        }
+        await JoinAsPlainMemberAsync("ben", acme, grantMcp: true);
 
         await using var benClient = await ConnectAsync("ben");
         var checklist = await CallAsync(benClient, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project });
