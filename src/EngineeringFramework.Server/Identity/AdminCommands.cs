@@ -23,11 +23,13 @@ internal static class AdminCommands
 
     public static Command Create(TextWriter output, TextWriter error, TextReader? input = null)
     {
-        var admin = new Command("admin", "Operator commands: local accounts, access tokens, system super-admins.");
+        var admin = new Command("admin", "Operator commands: local accounts, access tokens, system super-admins, backup and restore.");
         admin.Subcommands.Add(CreateUser(output, error, input));
         admin.Subcommands.Add(DeleteUser(output, error));
         admin.Subcommands.Add(Token(output, error));
         admin.Subcommands.Add(SuperAdmin("grant-super-admin", "Make a user a system super-admin.", output, error, (admins, email, ct) => admins.GrantAsync(email, ct)));
+        admin.Subcommands.Add(BackupCommands.Backup(output, error));
+        admin.Subcommands.Add(BackupCommands.Restore(output, error));
         admin.Subcommands.Add(SuperAdmin("revoke-super-admin", "Take the system super-admin role from a user.", output, error, (admins, email, ct) => admins.RevokeAsync(email, ct)));
         return admin;
     }

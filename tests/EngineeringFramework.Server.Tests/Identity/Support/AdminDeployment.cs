@@ -44,14 +44,9 @@ internal sealed class AdminDeployment : IAsyncDisposable
 
     public Task<(int ExitCode, string Output, string Error)> AdminAsync(string? standardInput, params string[] args) => AdminProcess.RunAsync(environment, standardInput, args);
 
-    /// <summary>The server on this deployment's configuration (same data folder, so the same development signing key; same database).</summary>
+    /// <summary>The server on this deployment's configuration (same data folder, so the same development signing key; same database; same extra settings).</summary>
     public Task<TestApp> StartServerAsync(Action<WebApplicationBuilder>? configure = null) => TestApp.StartAsync(
-        settings: new Dictionary<string, string?>
-        {
-            ["DATA_DIR"] = DataDirectory,
-            ["DATABASE_URL"] = Database.DatabaseUrl,
-            ["PUBLIC_URL"] = PublicUrl,
-        },
+        settings: environment.Where(e => e.Key != "ASPNETCORE_ENVIRONMENT").ToDictionary(),
         configure: configure);
 
     public async ValueTask DisposeAsync()
