@@ -65,31 +65,13 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
 
     [Theory]
     [MemberData(nameof(AllRoutes))]
-    public async Task Caller_from_another_organization_gets_404(string route)
-    {
-        var (method, path, body, _, _) = Routes[route];
-        var before = await world.App.SnapshotAsync();
-
-        var response = await world.SendAsync(world.Eve.Client, method, path, body);
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, await world.App.SnapshotAsync());
-    }
+    public Task Caller_from_another_organization_gets_404(string route)
+        => AssertRefusedAsync(world.Eve.Client, route, HttpStatusCode.NotFound);
 
     [Theory]
     [MemberData(nameof(RoutesMembersMayNotCall))]
-    public async Task Member_without_the_permission_gets_403(string route)
-    {
-        var (method, path, body, _, _) = Routes[route];
-        var before = await world.App.SnapshotAsync();
-
-        var response = await world.SendAsync(world.Mallory.Client, method, path, body);
-
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, await world.App.SnapshotAsync());
-    }
+    public Task Member_without_the_permission_gets_403(string route)
+        => AssertRefusedAsync(world.Mallory.Client, route, HttpStatusCode.Forbidden);
 
     /// <summary>Eve is an admin, but of her own organization: Acme's ids under Evil's path lead nowhere.</summary>
     [Theory]
@@ -107,17 +89,8 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
 
     [Theory]
     [MemberData(nameof(AllRoutes))]
-    public async Task The_all_zero_organization_id_is_an_unknown_organization_404_and_nothing_is_written(string route)
-    {
-        var (method, path, body, _, _) = Routes[route];
-        var before = await world.App.SnapshotAsync();
-
-        var response = await world.SendAsync(world.Ada.Client, method, path, body, orgId: Guid.Empty);
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, await world.App.SnapshotAsync());
-    }
+    public Task The_all_zero_organization_id_is_an_unknown_organization_404_and_nothing_is_written(string route)
+        => AssertRefusedAsync(world.Ada.Client, route, HttpStatusCode.NotFound, orgId: Guid.Empty);
 
     [Theory]
     [MemberData(nameof(RoutesNamingAnObject))]
@@ -130,6 +103,19 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         var response = await world.SendAsync(world.Ada.Client, method, Zeroed(path), body is null ? null : Zeroed(body));
 
         Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{route}: {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await world.App.SnapshotAsync());
+    }
+
+    /// <summary>Sends the route as <paramref name="client"/>: the answer is <paramref name="status"/> as a problem document, and nothing was written.</summary>
+    private async Task AssertRefusedAsync(HttpClient client, string route, HttpStatusCode status, Guid? orgId = null)
+    {
+        var (method, path, body, _, _) = Routes[route];
+        var before = await world.App.SnapshotAsync();
+
+        var response = await world.SendAsync(client, method, path, body, orgId);
+
+        Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(before, await world.App.SnapshotAsync());
     }
