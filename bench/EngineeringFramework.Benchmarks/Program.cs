@@ -13,6 +13,11 @@ if (args.Length > 0 && args[0] == RestLoadCommand.Command)
     return await RestLoadCommand.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == MixedLoadCommand.Command)
+{
+    return await MixedLoadCommand.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == DeliveryLagProbe.Command)
 {
     return await DeliveryLagProbe.RunAsync(args);
