@@ -62,6 +62,8 @@ internal sealed class ServerProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int Id => process.Id;
+
     private bool disposed;
 
     public void Dispose()

@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using EngineeringFramework.Server.Tests.Identity.Support;
+using EngineeringFramework.Server.Tests.Support;
+using EngineeringFramework.Testing;
+
+namespace EngineeringFramework.Server.Tests.Hosting;
+
+/// <summary>
+/// The server process stopped under load, as an orchestrator or a power cut would stop it: SIGTERM must drain what is in
+/// flight and exit cleanly; SIGKILL may lose what was not acknowledged but never half of a batch. Writers each own five
+/// items and save them together (the batch endpoint, all or nothing), stamping every item of a batch with the same note;
+/// after the stop, the server is started again on the same database and each group of five must carry one stamp, at
+/// least as new as the last batch the writer saw acknowledged.
+/// </summary>
+public sealed class ProcessFaultTests
+{
+    private const int Writers = 4;
+    private const int GroupSize = 5;
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Sigterm_under_load_drains_in_flight_requests_exits_cleanly_and_keeps_every_acknowledged_batch()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var run = await LoadUntilSignalAsync(deployment, SigTerm);
+
+        var (exitCode, output, error) = await deployment.Server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}\n{error}");
+        Assert.Empty(Failures(output + error));
+        // No request got an error answer, and none was cut off: after the listener closed, a new request may only be
+        // refused a connection, or find its idle keep-alive connection closed before the server read it (HTTP/1.1's race).
+        Assert.Empty(run.Problems(allowed: ["connection refused", "closed before an answer"]));
+        // Drained: whatever the server applied, it answered. A batch it took but never answered would be here.
+        await deployment.RestartAndCheckBatchesAsync(run, unansweredMayBeApplied: false);
+    }
+
+    [Fact]
+    public async Task Sigkill_in_the_middle_of_batch_updates_leaves_no_batch_half_applied_and_the_next_process_serves_the_data()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var run = await LoadUntilSignalAsync(deployment, SigKill);
+
+        var (exitCode, _, _) = await deployment.Server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(128 + SigKill, exitCode);
+        Assert.Empty(run.Problems(allowed: ["connection refused", "closed before an answer", "cut off"]));
+        await deployment.RestartAndCheckBatchesAsync(run, unansweredMayBeApplied: true);
+    }
+
+    /// <summary>Writers and readers run until the writers have had 20 batches acknowledged, then the signal goes out mid-stream.</summary>
+    private static async Task<LoadRun> LoadUntilSignalAsync(Deployment deployment, int signal)
+    {
+        var run = new LoadRun();
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            var group = deployment.Items.Skip(w * GroupSize).Take(GroupSize).ToArray();
+            for (var batch = 1; !stop.IsCancellationRequested; batch++)
+            {
+                run.LastSent[w] = batch;
+                var body = new { items = group.Select(i => new { itemId = i.Id, version = i.Version, status = "InProgress", notes = Stamp(w, batch) }) };
+                var outcome = await run.SendAsync(() => deployment.Api.PostAsJsonAsync($"{deployment.Checklist}/batch", body, stop.Token));
+                if (outcome is not { Status: 200 } ok)
+                {
+                    return;
+                }
+
+                var versions = ok.Body.EnumerateArray().ToDictionary(i => i.GetProperty("id").GetGuid(), i => i.GetProperty("version").GetInt64());
+                group = [.. group.Select(i => i with { Version = versions[i.Id] })];
+                run.LastAcknowledged[w] = batch;
+                if (Interlocked.Increment(ref run.Acknowledged) == 20)
+                {
+                    enough.TrySetResult();
+                }
+            }
+        }, Cancel)).ToArray();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && await run.SendAsync(() => deployment.Api.GetAsync(new Uri(deployment.Checklist, UriKind.Relative), stop.Token)) is { Status: 200 })
+            {
+            }
+        }, Cancel)).ToArray();
+
+        await enough.Task.WaitAsync(TimeSpan.FromSeconds(120), Cancel);
+        Assert.Equal(0, Kill(deployment.Server.Id, signal));
+        await Task.WhenAll(writers.Concat(readers)).WaitAsync(TimeSpan.FromSeconds(90), Cancel);
+        await stop.CancelAsync();
+        return run;
+    }
+
+    /// <summary>
+    /// The errors the process logged (console format: "fail: Category[id]" then the message), except EF Core's probe of a
+    /// migrations history table that does not exist yet, which a first start on an empty PostgreSQL database logs as an error.
+    /// </summary>
+    private static List<string> Failures(string log)
+    {
+        var lines = log.Split('\n');
+        return [.. lines.Select((line, i) => (line, next: string.Join(' ', lines.Skip(i + 1).Take(3))))
+            .Where(l => l.line.StartsWith("fail:", StringComparison.Ordinal) || l.line.StartsWith("crit:", StringComparison.Ordinal))
+            .Where(l => !l.next.Contains("__EFMigrationsHistory", StringComparison.Ordinal))
+            .Select(l => l.line + " " + l.next)];
+    }
+
+    private static string Stamp(int writer, int batch) => $"writer {writer} batch {batch}";
+
+    /// <summary>Sends a POSIX signal with kill(1), as an operator or an orchestrator would; answers its exit code.</summary>
+    private static int Kill(int pid, int signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+
+    private sealed record Item(Guid Id, long Version);
+
+    private sealed record Outcome(int? Status, JsonElement Body, string? Failure);
+
+    private sealed class LoadRun
+    {
+        public readonly int[] LastSent = new int[Writers];
+
+        public readonly int[] LastAcknowledged = new int[Writers];
+
+        public int Acknowledged;
+
+        public ConcurrentBag<Outcome> Outcomes { get; } = [];
+
+        /// <summary>Server errors, and failures of the connection other than the kinds allowed.</summary>
+        public List<string> Problems(string[] allowed) => [.. Outcomes
+            .Where(o => o.Status is >= 500 || (o.Status is null && !allowed.Any(a => o.Failure!.StartsWith(a, StringComparison.Ordinal))))
+            .Select(o => o.Status is { } status ? $"HTTP {status}: {o.Failure}" : o.Failure!)];
+
+        /// <summary>One request; its answer, or how the connection failed (the process is going away).</summary>
+        public async Task<Outcome> SendAsync(Func<Task<HttpResponseMessage>> send)
+        {
+            Outcome outcome;
+            try
+            {
+                using var response = await send();
+                var text = await response.Content.ReadAsStringAsync(Cancel);
+                outcome = new Outcome((int)response.StatusCode, response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : default, response.IsSuccessStatusCode ? null : text);
+            }
+            catch (HttpRequestException e)
+            {
+                outcome = new Outcome(null, default, e switch
+                {
+                    { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => "connection refused",
+                    { HttpRequestError: HttpRequestError.ResponseEnded } => "closed before an answer",
+                    _ => "cut off: " + e.Message + " " + e.InnerException?.Message,
+                });
+            }
+
+            Outcomes.Add(outcome);
+            return outcome;
+        }
+    }
+
+    /// <summary>A server process on a throw-away database and data folder, with an organization, a project and its items.</summary>
+    private sealed class Deployment : IAsyncDisposable
+    {
+        private readonly TestDatabase database;
+        private readonly string dataDirectory;
+        private readonly Dictionary<string, string?> environment;
+        private readonly string baseAddress;
+
+        private Deployment(TestDatabase database, string dataDirectory, Dictionary<string, string?> environment, string baseAddress)
+        {
+            this.database = database;
+            this.dataDirectory = dataDirectory;
+            this.environment = environment;
+            this.baseAddress = baseAddress;
+        }
+
+        public ServerProcess Server { get; private set; } = null!;
+
+        public HttpClient Api { get; private set; } = null!;
+
+        public string Checklist { get; private set; } = string.Empty;
+
+        public IReadOnlyList<Item> Items { get; private set; } = [];
+
+        public static async Task<Deployment> StartAsync()
+        {
+            var database = await TestDatabase.CreateAsync(migrate: false);
+            var dataDirectory = Directory.CreateTempSubdirectory("ef-fault-").FullName;
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var baseAddress = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
+            probe.Stop();
+            var environment = new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["DATA_DIR"] = dataDirectory,
+                ["DATABASE_URL"] = database.DatabaseUrl,
+                ["PUBLIC_URL"] = baseAddress,
+                ["MIGRATE_ON_START"] = "true",
+                // Nothing reads the process's output until it exits: keep it small.
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["RateLimiting__PermitLimit"] = "1000000",
+            };
+            var deployment = new Deployment(database, dataDirectory, environment, baseAddress);
+            await deployment.StartServerAsync();
+            var created = await AdminProcess.RunAsync(environment, "Fault-Passw0rd!\n", "create-user", "--email", "ops@example.com", "--password-stdin");
+            Assert.True(created.ExitCode == 0, created.Error);
+            var token = await AdminProcess.RunAsync(environment, null, "token", "--email", "ops@example.com", "--audience", baseAddress + "/api");
+            Assert.True(token.ExitCode == 0, token.Error);
+            deployment.Api = new HttpClient { BaseAddress = new Uri(baseAddress) };
+            deployment.Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Output.Trim());
+
+            var org = await deployment.PostAsync("/api/v1/organizations", new { name = "Faults" });
+            var departmentId = (await deployment.PostAsync($"/api/v1/organizations/{org.GetProperty("id")}/departments", new { name = "Platform" })).GetProperty("id").GetGuid();
+            var project = await deployment.PostAsync($"/api/v1/organizations/{org.GetProperty("id")}/projects", new { name = "Payments", departmentId });
+            deployment.Checklist = $"/api/v1/organizations/{org.GetProperty("id")}/projects/{project.GetProperty("project").GetProperty("id")}/checklist";
+            deployment.Items = [.. Flatten(await deployment.Api.GetFromJsonAsync<JsonElement>(deployment.Checklist, Cancel)).Select(i => new Item(i.GetProperty("id").GetGuid(), i.GetProperty("version").GetInt64()))];
+            Assert.True(deployment.Items.Count >= Writers * GroupSize, $"the built-in framework gives {deployment.Items.Count} items");
+            return deployment;
+        }
+
+        /// <summary>
+        /// A new process on the same database and data folder; every writer's five items carry one batch's stamp: the last
+        /// acknowledged, or (when <paramref name="unansweredMayBeApplied"/>, after a crash) the one sent after it.
+        /// </summary>
+        public async Task RestartAndCheckBatchesAsync(LoadRun run, bool unansweredMayBeApplied)
+        {
+            Server.Dispose();
+            await StartServerAsync();
+            var items = Flatten(await Api.GetFromJsonAsync<JsonElement>(Checklist, Cancel)).ToDictionary(i => i.GetProperty("id").GetGuid(), i => i.GetProperty("notes").GetString());
+            for (var w = 0; w < Writers; w++)
+            {
+                var stamps = Items.Skip(w * GroupSize).Take(GroupSize).Select(i => items[i.Id]).Distinct().ToList();
+                var stamp = Assert.Single(stamps);
+                var batch = int.Parse(stamp!.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(batch, run.LastAcknowledged[w], unansweredMayBeApplied ? run.LastSent[w] : run.LastAcknowledged[w]);
+            }
+        }
+
+        private async Task StartServerAsync()
+        {
+            Server = ServerProcess.Start(environment, "--urls", baseAddress);
+            using var health = new HttpClient { BaseAddress = new Uri(baseAddress) };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    if ((await health.GetAsync(new Uri("/health", UriKind.Relative), Cancel)).IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !Server.HasExited)
+                {
+                    // Not listening yet: poll again (the assertion is "healthy within 60 s", not a fixed wait).
+                }
+
+                Assert.False(Server.HasExited, "the server exited while starting");
+                await Task.Delay(TimeSpan.FromMilliseconds(100), Cancel);
+            }
+        }
+
+        private async Task<JsonElement> PostAsync(string path, object body)
+        {
+            using var response = await Api.PostAsJsonAsync(path, body, Cancel);
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancel)}");
+            return await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        }
+
+        private static IEnumerable<JsonElement> Flatten(JsonElement checklist)
+            => checklist.GetProperty("categories").EnumerateArray()
+                .SelectMany(c => c.GetProperty("subcategories").EnumerateArray())
+                .SelectMany(s => s.GetProperty("items").EnumerateArray());
+
+        public async ValueTask DisposeAsync()
+        {
+            Api?.Dispose();
+            Server?.Dispose();
+            await database.DisposeAsync();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
