@@ -1,3 +1,4 @@
+using EngineeringFramework.Core.Checklists;
 using FluentValidation;
 
 namespace EngineeringFramework.Core.Organizations;
@@ -19,7 +20,7 @@ internal sealed class CreateOrganizationValidator : AbstractValidator<CreateOrga
 {
     public CreateOrganizationValidator()
     {
-        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'Name' must not be blank.").MaximumLength(200);
+        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'Name' must not be blank.").MaximumLength(200).Storable();
         RuleFor(r => r.Slug!).Matches("^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
             .WithMessage("'Slug' must be 1-50 lowercase letters, digits or dashes, not starting or ending with a dash.")
             .When(r => r.Slug is not null);
@@ -29,7 +30,7 @@ internal sealed class CreateOrganizationValidator : AbstractValidator<CreateOrga
 internal sealed class RenameOrganizationValidator : AbstractValidator<RenameOrganizationRequest>
 {
     public RenameOrganizationValidator() =>
-        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'Name' must not be blank.").MaximumLength(200);
+        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'Name' must not be blank.").MaximumLength(200).Storable();
 }
 
 internal sealed class ChangePlanValidator : AbstractValidator<ChangePlanRequest>

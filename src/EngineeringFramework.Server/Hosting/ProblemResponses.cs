@@ -33,9 +33,26 @@ internal static class ProblemResponses
     public static IApplicationBuilder UseAppProblemDetails(this IApplicationBuilder app)
     {
         app.UseExceptionHandler();
+        app.Use(RefuseUnknownCharset);
         // Empty 4xx/5xx answers (404 for an unknown route, 405, 401 challenges) get a problem body too.
         app.UseStatusCodePages();
         return app;
+    }
+
+    /// <summary>
+    /// A body in a charset .NET does not know (<c>application/json; charset=bogus</c>) makes the minimal API's JSON reader
+    /// throw an InvalidOperationException, a 500; it is the client's error, answered 415 like any other body this server
+    /// cannot read, before anything reads it.
+    /// </summary>
+    private static Task RefuseUnknownCharset(HttpContext context, RequestDelegate next)
+    {
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            && type.Charset.HasValue && type.Encoding is null)
+        {
+            throw new BadHttpRequestException($"The charset '{type.Charset}' is not supported.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        return next(context);
     }
 }
 

@@ -87,7 +87,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
                 current.DueDate,
                 links);
             return await checklists.UpdateItemAsync(caller, organization_id, project_id, item_id, request, cancellationToken);
-        });
+        }, new Dictionary<string, string> { [nameof(UpdateChecklistItemRequest.EvidenceLinks)] = "evidence_link" });
 }
 
 internal sealed record CompactChecklist(Guid ProjectId, string ProjectName, IReadOnlyList<CompactCategory> Categories);

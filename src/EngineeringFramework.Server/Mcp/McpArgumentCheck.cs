@@ -44,14 +44,44 @@ internal static class McpArgumentCheck
             return await next(context, cancellationToken);
         };
 
+    /// <summary>
+    /// A <c>tools/call</c> whose <c>arguments</c> is not an object (<c>[]</c>, <c>false</c>, a number) fails the SDK's own
+    /// reading of the request, before <see cref="Filter"/> can look at it, and the agent got a JSON-RPC internal error
+    /// (-32603, "An error occurred.") as if the server had broken. It is the caller's mistake: invalid params (-32602),
+    /// saying what <c>arguments</c> must be.
+    /// </summary>
+    public static McpMessageHandler ArgumentsObjectFilter(McpMessageHandler next) =>
+        (context, cancellationToken) =>
+        {
+            if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall, Params: JsonObject call }
+                && call["arguments"] is { } arguments
+                && arguments.GetValueKind() is not JsonValueKind.Object)
+            {
+                throw new ModelContextProtocol.McpProtocolException(
+                    $"Invalid params: arguments must be an object of named arguments (\"organization_id\": ...), not {arguments.GetValueKind().ToString().ToLowerInvariant()}.",
+                    ModelContextProtocol.McpErrorCode.InvalidParams);
+            }
+
+            return next(context, cancellationToken);
+        };
+
     /// <summary>Each argument that breaks the tool's input schema, as "name: what is wrong"; empty when the call fits.</summary>
     internal static List<string> Problems(McpServerTool tool, IDictionary<string, JsonElement>? arguments)
     {
         var schema = Schemas.GetOrAdd(tool.ProtocolTool.Name, _ => JsonSchema.FromText(tool.ProtocolTool.InputSchema.GetRawText()));
         var instance = new JsonObject();
+        var outOfRange = new List<string>();
         foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
         {
             instance[name] = JsonNode.Parse(value.GetRawText());
+            OutOfRange(name, value, outOfRange);
+        }
+
+        // JsonSchema.Net compares numbers as decimals and throws on one beyond (1e400), which the SDK answered with its
+        // generic "An error occurred invoking": such a number is named here instead, and the schema is not asked.
+        if (outOfRange.Count > 0)
+        {
+            return outOfRange;
         }
 
         var result = schema.Evaluate(instance, Options);
@@ -71,6 +101,31 @@ internal static class McpArgumentCheck
 
         // Every failing branch of a nullable type ("integer or null") reports; the same words once are enough.
         return [.. problems.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static void OutOfRange(string path, JsonElement value, List<string> problems)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number when !decimal.TryParse(value.GetRawText(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _):
+                problems.Add($"{path}: {value.GetRawText()} is out of range");
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    OutOfRange($"{path}[{index++}]", item, problems);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in value.EnumerateObject())
+                {
+                    OutOfRange($"{path}.{member.Name}", member.Value, problems);
+                }
+
+                break;
+        }
     }
 
     private static string Describe(string location, string keyword, string message)

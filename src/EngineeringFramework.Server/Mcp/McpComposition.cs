@@ -43,6 +43,7 @@ internal static class McpComposition
             })
             .WithHttpTransport(o => o.Stateless = true)
             .WithToolsFromAssembly(typeof(McpComposition).Assembly, ToolJson)
+            .WithMessageFilters(filters => filters.AddIncomingFilter(McpArgumentCheck.ArgumentsObjectFilter))
             .WithRequestFilters(filters => filters.AddCallToolFilter(McpArgumentCheck.Filter))
             .WithResourcesFromAssembly(typeof(McpComposition).Assembly)
             .WithPromptsFromAssembly(typeof(McpComposition).Assembly);

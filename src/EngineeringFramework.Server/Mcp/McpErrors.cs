@@ -10,7 +10,12 @@ namespace EngineeringFramework.Server.Mcp;
 /// </summary>
 internal static class McpErrors
 {
-    public static async Task<T> Run<T>(Func<Task<T>> action)
+    /// <param name="action">The use-case call.</param>
+    /// <param name="arguments">
+    /// The tool's argument for a request property whose name is not the argument's in snake_case (the use case's
+    /// <c>EvidenceLinks</c> is the tool's <c>evidence_link</c>), so an invalid field is named as the agent sent it.
+    /// </param>
+    public static async Task<T> Run<T>(Func<Task<T>> action, IReadOnlyDictionary<string, string>? arguments = null)
     {
         try
         {
@@ -18,7 +23,7 @@ internal static class McpErrors
         }
         catch (ValidationException e)
         {
-            throw new McpException("Invalid input: " + string.Join("; ", e.Errors.Select(f => $"{Hosting.AppExceptionHandler.ToCamelCasePath(f.PropertyName)}: {f.ErrorMessage}")));
+            throw new McpException("Invalid input: " + string.Join("; ", e.Errors.Select(f => $"{ArgumentOf(f.PropertyName, arguments)}: {f.ErrorMessage}")));
         }
         catch (NotFoundException e)
         {
@@ -49,5 +54,26 @@ internal static class McpErrors
             // Nothing was decided or done; the agent may retry. (Before the tool runs, the grant check answers 503.)
             throw new McpException("Temporarily unavailable: permissions cannot be checked right now, so nothing was done. Retry in a few seconds.");
         }
+    }
+
+    /// <summary>
+    /// The tool argument a request property stands for: <c>TargetDate</c> → <c>target_date</c>, as the tool's input schema
+    /// names it, or the name <paramref name="arguments"/> gives the property (<c>EvidenceLinks[3]</c> → <c>evidence_link</c>).
+    /// </summary>
+    internal static string ArgumentOf(string property, IReadOnlyDictionary<string, string>? arguments)
+    {
+        var root = property.Split('.', '[')[0];
+        if (arguments is not null && arguments.TryGetValue(root, out var argument))
+        {
+            return argument;
+        }
+
+        var snake = new System.Text.StringBuilder(property.Length + 4);
+        foreach (var c in Hosting.AppExceptionHandler.ToCamelCasePath(property))
+        {
+            snake.Append(char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : c.ToString());
+        }
+
+        return snake.ToString();
     }
 }
