@@ -78,7 +78,8 @@ internal static class McpArgumentCheck
         }
 
         // JsonSchema.Net compares numbers as decimals and throws on one beyond (1e400), which the SDK answered with its
-        // generic "An error occurred invoking": such a number is named here instead, and the schema is not asked.
+        // generic "An error occurred invoking": such a number is named here instead, and the schema is not asked; so is
+        // text with a NUL in it.
         if (outOfRange.Count > 0)
         {
             return outOfRange;
@@ -107,6 +108,10 @@ internal static class McpArgumentCheck
     {
         switch (value.ValueKind)
         {
+            case JsonValueKind.String when value.GetString()!.Contains('\0', StringComparison.Ordinal):
+                // No argument means anything with a NUL in it, and PostgreSQL cannot even look such text up (22021).
+                problems.Add($"{path}: contains a NUL character (U+0000), which no argument may contain");
+                break;
             case JsonValueKind.Number when !decimal.TryParse(value.GetRawText(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _):
                 problems.Add($"{path}: {value.GetRawText()} is out of range");
                 break;
