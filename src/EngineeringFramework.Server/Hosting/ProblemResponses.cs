@@ -47,12 +47,25 @@ internal static class ProblemResponses
     private static Task RefuseUnknownCharset(HttpContext context, RequestDelegate next)
     {
         if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
-            && type.Charset.HasValue && type.Encoding is null)
+            && type.Charset.HasValue && !IsReadable(type))
         {
             throw new BadHttpRequestException($"The charset '{type.Charset}' is not supported.", StatusCodes.Status415UnsupportedMediaType);
         }
 
         return next(context);
+    }
+
+    /// <summary>Whether .NET can decode the charset: unknown names give null, and UTF-7 (disabled, SYSLIB0001) throws.</summary>
+    private static bool IsReadable(Microsoft.Net.Http.Headers.MediaTypeHeaderValue type)
+    {
+        try
+        {
+            return type.Encoding is not null;
+        }
+        catch (NotSupportedException)
+        {
+            return false;
+        }
     }
 }
 
