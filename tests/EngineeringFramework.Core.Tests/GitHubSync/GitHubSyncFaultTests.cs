@@ -124,7 +124,7 @@ public sealed class GitHubSyncFaultTests
         Assert.True(after.IsExactly(v2, "v2"), after.ToString());
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(FakeGitHubEndpoint.Branch)]
     [InlineData(FakeGitHubEndpoint.Archive)]
     public async Task A_GitHub_that_stops_answering_is_given_up_on_after_the_configured_timeout_and_the_job_retried(FakeGitHubEndpoint endpoint)
