@@ -1,5 +1,7 @@
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EngineeringFramework.Core.Tests.GitHubSync;
@@ -129,13 +131,19 @@ public sealed class GitHubSyncFaultTests
     [InlineData(FakeGitHubEndpoint.Archive)]
     public async Task A_GitHub_that_stops_answering_is_given_up_on_after_the_configured_timeout_and_the_job_retried(FakeGitHubEndpoint endpoint)
     {
-        // Short timeouts so the test does not wait long; the fake never answers, so only the timeout can end the request.
-        var options = new GitHubSyncOptions { RequestTimeout = TimeSpan.FromMilliseconds(300), ArchiveTimeout = TimeSpan.FromMilliseconds(300) };
-        var (world, time, v2, before) = await V1SyncedAndV2PushedAsync(options);
+        var (world, time, v2, before) = await V1SyncedAndV2PushedAsync();
         await using var _ = world;
+        // A worker with short timeouts, so the test does not wait long; the fake never answers, so only the timeout ends the request.
+        var options = world.Core.GetRequiredService<GitHubSyncOptions>() with { RequestTimeout = TimeSpan.FromMilliseconds(500), ArchiveTimeout = TimeSpan.FromMilliseconds(500) };
+        var impatient = new GitHubSyncRunner(
+            world.Core.GetRequiredService<IServiceScopeFactory>(), options, world.Core.GetRequiredService<GitHubTransport>(),
+            world.Core.GetRequiredService<GitHubSyncSignal>(), time, NullLogger<GitHubSyncRunner>.Instance);
         world.GitHub.Hold(endpoint);
+        var queued = await world.Sync(world.Ada, (s, c) => s.RequestSyncAsync(c, world.Acme, Cancel));
 
-        var job = await world.SyncNowAsync();
+        Assert.Equal(1, await impatient.RunPendingAsync(Cancel));
+
+        var job = await world.JobAsync(queued.Id);
 
         Assert.True(world.GitHub.RequestHeld.IsCompleted, "the sync never reached the held request");
         Assert.Equal(GitHubSyncStatus.Queued, job.Status);
