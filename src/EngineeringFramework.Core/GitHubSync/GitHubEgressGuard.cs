@@ -72,7 +72,7 @@ internal sealed class GitHubEgressGuard(GitHubEndpoints endpoints, long maxRespo
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new GitHubAccessException("The connection to GitHub broke while its answer was being read.", ex);
+            throw new GitHubAccessException("The connection to GitHub broke while its answer was being read.", ex) { Transient = true };
         }
 
         if (body is null)
@@ -123,6 +123,15 @@ internal sealed class GitHubEndpoints(Uri apiBaseUrl)
 /// <summary>GitHub could not be used: refused, unreachable, too large, or broken mid-way. The message is safe to show.</summary>
 public sealed class GitHubAccessException : Exception
 {
+    /// <summary>
+    /// True when the same request may well succeed later (rate limits, 5xx answers, timeouts, broken connections);
+    /// false when it cannot until someone changes something (a refused token, a missing repository, a refused redirect).
+    /// </summary>
+    public bool Transient { get; init; }
+
+    /// <summary>How long GitHub asked to wait (<c>Retry-After</c>, or until <c>X-RateLimit-Reset</c>); null when it named no time.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public GitHubAccessException(string message)
         : base(message)
     {

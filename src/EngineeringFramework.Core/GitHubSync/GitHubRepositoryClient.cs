@@ -24,10 +24,12 @@ internal sealed class GitHubRepositoryClient : IDisposable
     private readonly GitHubSyncOptions options;
     private readonly string owner;
     private readonly string repository;
+    private readonly TimeProvider time;
 
-    public GitHubRepositoryClient(GitHubSyncOptions options, HttpMessageHandler transport, string owner, string repository, string token)
+    public GitHubRepositoryClient(GitHubSyncOptions options, HttpMessageHandler transport, string owner, string repository, string token, TimeProvider time)
     {
         this.options = options;
+        this.time = time;
         this.owner = owner;
         this.repository = repository;
         guard = new GitHubEgressGuard(new GitHubEndpoints(options.ApiBaseUrl), options.MaxResponseBytes, new SharedTransport(transport));
@@ -52,9 +54,9 @@ internal sealed class GitHubRepositoryClient : IDisposable
         {
             return new("repository", $"The repository {owner}/{repository} does not exist, or the token cannot read it.");
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Describe(ex) is { } problem)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
         {
-            return problem;
+            return new("token", problem.Message);
         }
 
         try
@@ -82,9 +84,9 @@ internal sealed class GitHubRepositoryClient : IDisposable
             var head = await WithTimeout(() => client.Repository.Branch.Get(owner, repository, branch), options.RequestTimeout, cancellationToken);
             return head.Commit?.Sha is { Length: > 0 } sha ? sha : throw new GitHubAccessException($"GitHub returned no commit for the branch '{branch}'.");
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Describe(ex) is { } problem)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
         {
-            throw new GitHubAccessException(problem.Message, ex);
+            throw problem;
         }
         catch (Octokit.NotFoundException ex)
         {
@@ -100,9 +102,9 @@ internal sealed class GitHubRepositoryClient : IDisposable
         {
             return await WithTimeout(() => client.Repository.Content.GetArchive(owner, repository, ArchiveFormat.Tarball, commitSha, options.ArchiveTimeout), options.ArchiveTimeout, cancellationToken);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Describe(ex) is { } problem)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
         {
-            throw new GitHubAccessException(problem.Message, ex);
+            throw problem;
         }
         catch (Octokit.NotFoundException ex)
         {
@@ -116,19 +118,8 @@ internal sealed class GitHubRepositoryClient : IDisposable
     private static async Task<T> WithTimeout<T>(Func<Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken) =>
         await call().WaitAsync(timeout, cancellationToken);
 
-    /// <summary>A safe, actionable message for every failure except "not found" (which callers word for their context).</summary>
-    private static GitHubAccessProblem? Describe(Exception exception) => exception switch
-    {
-        GitHubAccessException access => new("token", access.Message),
-        AuthorizationException => new("token", "GitHub refused the token (it is invalid, expired or revoked)."),
-        RateLimitExceededException => new("token", "GitHub's rate limit for this token is exhausted; try again later."),
-        Octokit.ForbiddenException => new("token", "The token is not allowed to read this repository (it needs Contents: read)."),
-        Octokit.NotFoundException => null,
-        ApiException api => new("token", $"GitHub answered {(int)api.StatusCode}."),
-        TimeoutException or TaskCanceledException => new("token", "GitHub did not answer in time."),
-        HttpRequestException => new("token", "GitHub could not be reached."),
-        _ => null,
-    };
+    /// <summary>A safe, actionable message, with whether a retry can help, for every failure except "not found" (which callers word for their context).</summary>
+    private GitHubAccessException? Classify(Exception exception) => GitHubFailure.Classify(exception, time);
 
     /// <summary>The process-wide connection pool, which one client's disposal must not close.</summary>
     private sealed class SharedTransport(HttpMessageHandler inner) : DelegatingHandler(inner)

@@ -10,7 +10,7 @@ public enum GitHubSyncTrigger
 
 public enum GitHubSyncStatus
 {
-    /// <summary>Waiting for a worker.</summary>
+    /// <summary>Waiting for a worker (from <see cref="GitHubSyncJob.RetryAt"/> on, when a transient failure put it back).</summary>
     Queued,
 
     /// <summary>A worker holds it (until its lease expires).</summary>
@@ -58,8 +58,17 @@ public sealed class GitHubSyncJob : IOrganizationOwned
 
     public DateTime? FinishedAt { get; set; }
 
-    /// <summary>How many times a worker claimed it; a job whose workers keep dying is failed after a few.</summary>
+    /// <summary>
+    /// How many times a worker claimed it, whatever ended each try (a transient failure, or the worker dying):
+    /// after <see cref="GitHubSyncOptions.MaxAttempts"/> the job is failed instead of retried.
+    /// </summary>
     public int Attempts { get; set; }
+
+    /// <summary>
+    /// Set when a transient failure (rate limit, GitHub error, timeout) put the job back in the queue: no worker
+    /// claims it before this time. Null for a job that may run at once.
+    /// </summary>
+    public DateTime? RetryAt { get; set; }
 
     public string? LeaseOwner { get; set; }
 

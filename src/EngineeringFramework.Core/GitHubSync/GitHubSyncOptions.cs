@@ -19,14 +19,27 @@ public sealed record GitHubSyncOptions
     /// <summary>Largest response body accepted from GitHub (the compressed archive); the framework limits bound what is inside.</summary>
     public long MaxResponseBytes { get; init; } = 25 * 1024 * 1024;
 
-    /// <summary>How long a worker holds an organization's sync lock before another may take it over.</summary>
+    /// <summary>
+    /// How long a worker holds an organization's sync lock and the job's lease before another may take them over.
+    /// The lease is not renewed, so it must outlast a whole sync (two API requests and the archive, each bounded by
+    /// its timeout, then the import); a shorter one would let a second worker start the same job while the first runs.
+    /// </summary>
     public TimeSpan LockDuration { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>How often a worker looks for jobs queued by other server instances (its own wake it at once).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Claims of one job before it is failed as abandoned (each claim means a worker died while holding it).</summary>
-    public int MaxAttempts { get; init; } = 3;
+    /// <summary>
+    /// Tries of one job before it is failed: each claim is a try, whether it ended in a transient failure
+    /// (then the job waits and is tried again) or its worker died while holding it.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>The wait after the first transient failure that names no time of its own; it doubles with each further try.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait before a retry, whatever GitHub's <c>Retry-After</c> or <c>X-RateLimit-Reset</c> asks for.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>False runs no background worker in this process (jobs still queue; another instance runs them).</summary>
     public bool RunWorker { get; init; } = true;

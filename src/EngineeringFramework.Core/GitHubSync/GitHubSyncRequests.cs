@@ -41,11 +41,12 @@ public sealed record GitHubSyncJobView(
     int? ItemCount,
     int? TemplateCount,
     string? Message,
-    IReadOnlyList<GitHubSyncError> Errors)
+    IReadOnlyList<GitHubSyncError> Errors,
+    DateTime? RetryAt)
 {
     internal static GitHubSyncJobView From(GitHubSyncJob job) => new(
         job.Id, job.Trigger, job.Status, job.EnqueuedAt, job.StartedAt, job.FinishedAt, job.CommitSha, job.GitHubRequests,
-        job.CategoryCount, job.SubcategoryCount, job.ItemCount, job.TemplateCount, job.Message, job.Errors);
+        job.CategoryCount, job.SubcategoryCount, job.ItemCount, job.TemplateCount, job.Message, job.Errors, job.RetryAt);
 }
 
 /// <summary>The webhook an admin pastes into GitHub: the payload URL and the secret (shown to admins only, on request).</summary>

@@ -14,8 +14,9 @@ namespace EngineeringFramework.Core.GitHubSync;
 /// Runs queued sync jobs. A worker first takes the organization's lock (one conditional UPDATE of its
 /// settings row, so exactly one worker anywhere wins), then claims the job (another conditional UPDATE),
 /// then reads GitHub, validates, and imports — the import and the job's success commit in one transaction.
-/// Locks and claims expire, so the jobs of a worker that died are taken over; a job claimed
-/// <see cref="GitHubSyncOptions.MaxAttempts"/> times is failed instead of retried forever.
+/// Locks and claims expire, so the jobs of a worker that died are taken over; a transient GitHub failure puts
+/// the job back in the queue with a retry time; a job tried <see cref="GitHubSyncOptions.MaxAttempts"/> times
+/// is failed instead of retried forever.
 /// </summary>
 public sealed partial class GitHubSyncRunner(
     IServiceScopeFactory scopes,
@@ -102,6 +103,7 @@ public sealed partial class GitHubSyncRunner(
                         .SetProperty(j => j.LeaseOwner, WorkerId)
                         .SetProperty(j => j.LeaseExpiresAt, lockedUntil)
                         .SetProperty(j => j.StartedAt, now)
+                        .SetProperty(j => j.RetryAt, (DateTime?)null)
                         .SetProperty(j => j.Attempts, j => j.Attempts + 1),
                     cancellationToken);
             if (claimed == 0)
@@ -144,7 +146,6 @@ public sealed partial class GitHubSyncRunner(
         }
         catch (Exception ex)
         {
-            var message = ex is GitHubAccessException ? ex.Message + " Nothing changed." : "The sync failed unexpectedly; nothing changed. The server log has the details.";
             if (ex is not GitHubAccessException)
             {
                 LogSyncCrashed(logger, ex, jobId, organizationId);
@@ -154,7 +155,14 @@ public sealed partial class GitHubSyncRunner(
             db.ChangeTracker.Clear();
             job = await db.GitHubSyncJobs.SingleAsync(j => j.Id == jobId, CancellationToken.None);
             job.GitHubRequests = github?.Requests ?? 0;
-            Finish(job, GitHubSyncStatus.Failed, message);
+            if (ex is GitHubAccessException { Transient: true } transient)
+            {
+                RetryOrGiveUp(job, transient);
+            }
+            else
+            {
+                Finish(job, GitHubSyncStatus.Failed, ex is GitHubAccessException ? ex.Message + " Nothing changed." : "The sync failed unexpectedly; nothing changed. The server log has the details.");
+            }
         }
         finally
         {
@@ -174,7 +182,8 @@ public sealed partial class GitHubSyncRunner(
     {
         if (job.Attempts > options.MaxAttempts)
         {
-            Finish(job, GitHubSyncStatus.Failed, $"Abandoned after {options.MaxAttempts} interrupted attempts.");
+            // Every try ends by requeueing or finishing the job, except one whose worker died: so the last one did.
+            Finish(job, GitHubSyncStatus.Failed, $"Abandoned after {options.MaxAttempts} attempts, the last one interrupted (its worker stopped); nothing changed.");
             return false;
         }
 
@@ -201,7 +210,7 @@ public sealed partial class GitHubSyncRunner(
             return false;
         }
 
-        var github = new GitHubRepositoryClient(options, transport.Handler, settings.Owner, settings.Repository, token);
+        var github = new GitHubRepositoryClient(options, transport.Handler, settings.Owner, settings.Repository, token, time);
         created(github);
         var sha = await github.GetHeadCommitAsync(settings.Branch, cancellationToken);
         job.CommitSha = sha;
@@ -235,15 +244,45 @@ public sealed partial class GitHubSyncRunner(
         return true;
     }
 
-    /// <summary>Waiting, or held by a worker whose lease ran out (it died): the one rule for what a worker may take.</summary>
+    /// <summary>
+    /// Waiting (and past its retry time, if it has one), or held by a worker whose lease ran out (it died):
+    /// the one rule for what a worker may take.
+    /// </summary>
     private static Expression<Func<GitHubSyncJob, bool>> Claimable(DateTime now) =>
-        j => j.Status == GitHubSyncStatus.Queued || (j.Status == GitHubSyncStatus.Running && j.LeaseExpiresAt < now);
+        j => (j.Status == GitHubSyncStatus.Queued && (j.RetryAt == null || j.RetryAt <= now))
+            || (j.Status == GitHubSyncStatus.Running && j.LeaseExpiresAt < now);
+
+    /// <summary>
+    /// A failure that passes with time puts the job back in the queue, not before GitHub's own <c>Retry-After</c> or
+    /// rate-limit reset when it named one (else after <see cref="GitHubSyncOptions.RetryDelay"/>, doubling per try),
+    /// never later than <see cref="GitHubSyncOptions.MaxRetryDelay"/>; after <see cref="GitHubSyncOptions.MaxAttempts"/>
+    /// tries the job fails. Either way the message says what happened and that nothing changed.
+    /// </summary>
+    private void RetryOrGiveUp(GitHubSyncJob job, GitHubAccessException failure)
+    {
+        if (job.Attempts >= options.MaxAttempts)
+        {
+            Finish(job, GitHubSyncStatus.Failed, $"{failure.Message} Nothing changed; gave up after {job.Attempts} attempts.");
+            return;
+        }
+
+        var backoff = options.RetryDelay * Math.Pow(2, Math.Clamp(job.Attempts - 1, 0, 20));
+        var wait = failure.RetryAfter ?? backoff;
+        wait = wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > options.MaxRetryDelay ? options.MaxRetryDelay : wait;
+        var retryAt = Now() + wait;
+        job.Status = GitHubSyncStatus.Queued;
+        job.RetryAt = retryAt;
+        job.LeaseOwner = null;
+        job.LeaseExpiresAt = null;
+        job.Message = $"{failure.Message} Nothing changed; attempt {job.Attempts} of {options.MaxAttempts}, retrying at {retryAt.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC.";
+    }
 
     private void Finish(GitHubSyncJob job, GitHubSyncStatus status, string message)
     {
         job.Status = status;
         job.Message = message;
         job.FinishedAt = Now();
+        job.RetryAt = null;
         job.LeaseOwner = null;
         job.LeaseExpiresAt = null;
     }

@@ -75,7 +75,7 @@ public sealed class GitHubSyncService(
             token = secrets.OpenToken(organizationId, stored);
         }
 
-        using (var github = new GitHubRepositoryClient(options, transport.Handler, request.Owner!, request.Repository!, token))
+        using (var github = new GitHubRepositoryClient(options, transport.Handler, request.Owner!, request.Repository!, token, time))
         {
             if (await github.CheckAccessAsync(request.Branch!, cancellationToken) is { } problem)
             {

@@ -67,6 +67,12 @@ internal static partial class ServerHost
                 // Off only in tests that drive the runner themselves, or on instances that should serve requests only.
                 RunWorker = builder.Configuration.GetValue("GitHubSync:RunWorker", true),
                 PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
+                RequestTimeout = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("GitHubSync:RequestTimeoutSeconds", 20))),
+                ArchiveTimeout = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("GitHubSync:ArchiveTimeoutSeconds", 60))),
+                // How long a dead worker's job waits before another instance takes it over. Not reclaimed at startup:
+                // on PostgreSQL several instances share the queue, and a starting one cannot tell a dead worker from a busy one.
+                LockDuration = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("GitHubSync:LeaseSeconds", 180))),
+                MaxAttempts = Math.Max(1, builder.Configuration.GetValue("GitHubSync:MaxAttempts", 5)),
             },
             // Without a store id only `migrate` can run (it creates the store); serving refuses to start (ServeCommand).
             RemoteAuthorization = settings.OpenFga is { StoreId: { } storeId } fga

@@ -115,24 +115,6 @@ public sealed class GitHubSyncTests
     }
 
     [Fact]
-    public async Task GitHub_failing_mid_download_changes_nothing()
-    {
-        await using var world = await GitHubSyncWorld.CreateAsync();
-        await world.ConfigureAsync();
-        world.GitHub.BreakArchiveDownloads = true;
-
-        var job = await world.SyncNowAsync();
-
-        Assert.Equal(GitHubSyncStatus.Failed, job.Status);
-        Assert.Contains("broke", job.Message, StringComparison.Ordinal);
-        Assert.Empty(await world.OrganizationVersionsAsync());
-        Assert.Null((await world.Sync(world.Ada, (s, c) => s.GetAsync(c, world.Acme, Cancel))).SyncedCommitSha);
-
-        world.GitHub.BreakArchiveDownloads = false;
-        Assert.Equal(GitHubSyncStatus.Succeeded, (await world.SyncNowAsync()).Status);
-    }
-
-    [Fact]
     public async Task A_redirect_to_another_host_is_not_followed_and_gets_no_token()
     {
         await using var world = await GitHubSyncWorld.CreateAsync();

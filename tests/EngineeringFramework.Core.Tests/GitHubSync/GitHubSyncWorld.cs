@@ -45,10 +45,11 @@ internal sealed class GitHubSyncWorld : IAsyncDisposable
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public static async Task<GitHubSyncWorld> CreateAsync(GitHubSyncOptions? options = null)
+    /// <param name="time">The clock of every service (a <c>FakeTimeProvider</c> for retry times); the system clock by default.</param>
+    public static async Task<GitHubSyncWorld> CreateAsync(GitHubSyncOptions? options = null, TimeProvider? time = null)
     {
         var gitHub = await FakeGitHub.StartAsync();
-        var core = await CoreServices.CreateAsync(configure: services =>
+        var core = await CoreServices.CreateAsync(time: time, configure: services =>
         {
             services.AddSingleton(new SecretBox(EncryptionKey.Parse(EncryptionKey.Generate())));
             services.AddGitHubSync((options ?? new GitHubSyncOptions()) with { ApiBaseUrl = gitHub.ApiUrl, RunWorker = false }, new Uri("https://ef.test"));
@@ -95,9 +96,43 @@ internal sealed class GitHubSyncWorld : IAsyncDisposable
         return await db.FrameworkVersions.Where(v => v.OrganizationId == Acme).OrderByDescending(v => v.IsCurrent).ToListAsync(Cancel);
     }
 
+    /// <summary>Runs the queue once, as the worker's next round would; returns how many jobs it ran.</summary>
+    public Task<int> RunWorkerAsync() => Core.GetRequiredService<GitHubSyncRunner>().RunPendingAsync(Cancel);
+
+    public Task<GitHubSyncJobView> JobAsync(Guid jobId) => Sync(Ada, (s, c) => s.GetJobAsync(c, Acme, jobId, Cancel));
+
+    /// <summary>
+    /// Everything a sync may change about the organization's framework, as comparable values: the synced commit,
+    /// every version it owns (id, source, current or not), and the names of the current version's items.
+    /// </summary>
+    public async Task<FrameworkState> FrameworkAsync()
+    {
+        await using var db = Core.Database.CreateContext(Acme);
+        var synced = await db.GitHubSyncSettings.Select(s => s.SyncedCommitSha).SingleOrDefaultAsync(Cancel);
+        var versions = await db.FrameworkVersions.Where(v => v.OrganizationId == Acme).OrderBy(v => v.Id)
+            .Select(v => new { v.Id, v.Source, v.IsCurrent, v.ItemCount }).ToListAsync(Cancel);
+        var current = versions.SingleOrDefault(v => v.IsCurrent);
+        var items = current is null ? [] : await db.FrameworkVersionItems.Where(i => i.FrameworkVersionId == current.Id).Select(i => i.Name).ToListAsync(Cancel);
+        return new FrameworkState(
+            synced,
+            string.Join("; ", versions.Select(v => $"{v.Id} {v.Source} current={v.IsCurrent} items={v.ItemCount}")),
+            current?.Source,
+            string.Join("; ", items.Order(StringComparer.Ordinal)),
+            items.Count);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Core.DisposeAsync();
         await GitHub.DisposeAsync();
     }
+}
+
+/// <summary>A snapshot of an organization's framework (see <see cref="GitHubSyncWorld.FrameworkAsync"/>); equal snapshots mean nothing changed.</summary>
+internal sealed record FrameworkState(string? SyncedCommitSha, string Versions, string? CurrentSource, string CurrentItems, int CurrentItemCount)
+{
+    /// <summary>True when the current version is the whole framework of <paramref name="sha"/>, labelled <paramref name="label"/> in every item.</summary>
+    public bool IsExactly(string sha, string label, int items = 100)
+        => SyncedCommitSha == sha && CurrentSource == $"github:{sha}" && CurrentItemCount == items
+            && CurrentItems.Split("; ").All(name => name.EndsWith($"({label})", StringComparison.Ordinal));
 }

@@ -18,6 +18,10 @@ public sealed class FakeGitHub : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, Repo> repositories = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<FakeGitHubRequest> requests = new();
+    private readonly ConcurrentDictionary<FakeGitHubEndpoint, Fault> faults = new();
+    private readonly ConcurrentDictionary<FakeGitHubEndpoint, bool> holds = new();
+    private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeGitHub(WebApplication app)
     {
@@ -35,6 +39,12 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     /// <summary>When set, the tarball endpoint redirects here instead of to its own archive URL.</summary>
     public Uri? ArchiveRedirectOverride { get; set; }
+
+    /// <summary>Runs after each branch lookup has read the head, before it answers: a push "in the middle of a sync" happens here.</summary>
+    public Action? AfterBranchRead { get; set; }
+
+    /// <summary>Completes when a request reaches a <see cref="Hold"/>: proof that the client is waiting on it.</summary>
+    public Task RequestHeld => held.Task;
 
     /// <summary>Branches the token may not read (404, as GitHub answers for them).</summary>
     public HashSet<string> HiddenBranches { get; } = new(StringComparer.Ordinal);
@@ -73,10 +83,92 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     public void ClearRequests() => requests.Clear();
 
+    /// <summary>
+    /// Answers the next <paramref name="times"/> requests to <paramref name="endpoint"/> with <paramref name="status"/>,
+    /// <paramref name="headers"/> and GitHub's JSON error body carrying <paramref name="message"/>, instead of the real answer.
+    /// </summary>
+    public void Fail(FakeGitHubEndpoint endpoint, int status, string message, IReadOnlyDictionary<string, string>? headers = null, int times = int.MaxValue)
+        => faults[endpoint] = new Fault(status, message, headers ?? new Dictionary<string, string>(), times);
+
+    /// <summary>Answers <paramref name="endpoint"/> normally again.</summary>
+    public void Heal(FakeGitHubEndpoint endpoint)
+    {
+        faults.TryRemove(endpoint, out _);
+        holds.TryRemove(endpoint, out _);
+    }
+
+    /// <summary>
+    /// Requests to <paramref name="endpoint"/> get no answer (the archive: half of its bytes, then nothing) until the
+    /// client gives up or goes away, or <see cref="DisposeAsync"/> ends them: a GitHub that hangs, or a download in flight.
+    /// </summary>
+    public void Hold(FakeGitHubEndpoint endpoint) => holds[endpoint] = true;
+
+    /// <summary>GitHub's primary rate limit: 403, no requests left until <paramref name="reset"/>.</summary>
+    public static IReadOnlyDictionary<string, string> PrimaryRateLimit(DateTimeOffset reset) => new Dictionary<string, string>
+    {
+        ["x-ratelimit-limit"] = "5000",
+        ["x-ratelimit-remaining"] = "0",
+        ["x-ratelimit-used"] = "5000",
+        ["x-ratelimit-reset"] = reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>GitHub's secondary rate limit: 403 or 429 with the seconds to wait.</summary>
+    public static IReadOnlyDictionary<string, string> RetryAfter(int seconds) => new Dictionary<string, string>
+    {
+        ["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Answers with the configured fault or hold for <paramref name="endpoint"/>, if any; true when it did.</summary>
+    private async Task<bool> FaultAsync(FakeGitHubEndpoint endpoint, HttpContext context)
+    {
+        if (holds.ContainsKey(endpoint) && endpoint != FakeGitHubEndpoint.Archive)
+        {
+            await HoldAsync(context);
+            return true;
+        }
+
+        if (!faults.TryGetValue(endpoint, out var fault) || Interlocked.Decrement(ref fault.Remaining) < 0)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = fault.Status;
+        foreach (var (name, value) in fault.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await context.Response.WriteAsJsonAsync(new { message = fault.Message, documentation_url = "https://docs.github.com/rest" });
+        return true;
+    }
+
+    private async Task HoldAsync(HttpContext context)
+    {
+        held.TrySetResult();
+        try
+        {
+            await released.Task.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up (its timeout) or died.
+        }
+
+        context.Abort();
+    }
+
     /// <summary>Every request received (API and archive) since the last <see cref="ClearRequests"/>.</summary>
     public int RequestCount => requests.Count;
 
-    private Task RepositoryAsync(string owner, string repo, HttpContext context)
+    private async Task RepositoryAsync(string owner, string repo, HttpContext context)
+    {
+        if (!await FaultAsync(FakeGitHubEndpoint.Repository, context))
+        {
+            await RepositoryAnswerAsync(owner, repo, context);
+        }
+    }
+
+    private Task RepositoryAnswerAsync(string owner, string repo, HttpContext context)
     {
         if (!Authorized(context))
         {
@@ -100,7 +192,15 @@ public sealed class FakeGitHub : IAsyncDisposable
         });
     }
 
-    private Task BranchAsync(string owner, string repo, string branch, HttpContext context)
+    private async Task BranchAsync(string owner, string repo, string branch, HttpContext context)
+    {
+        if (!await FaultAsync(FakeGitHubEndpoint.Branch, context))
+        {
+            await BranchAnswerAsync(owner, repo, branch, context);
+        }
+    }
+
+    private Task BranchAnswerAsync(string owner, string repo, string branch, HttpContext context)
     {
         if (!Authorized(context))
         {
@@ -112,6 +212,8 @@ public sealed class FakeGitHub : IAsyncDisposable
             return NotFound(context);
         }
 
+        // The head is read; a push now (before the client even has the answer) moves the branch under the sync.
+        AfterBranchRead?.Invoke();
         return context.Response.WriteAsJsonAsync(new Dictionary<string, object>
         {
             ["name"] = branch,
@@ -120,7 +222,15 @@ public sealed class FakeGitHub : IAsyncDisposable
         });
     }
 
-    private Task TarballAsync(string owner, string repo, string reference, HttpContext context)
+    private async Task TarballAsync(string owner, string repo, string reference, HttpContext context)
+    {
+        if (!await FaultAsync(FakeGitHubEndpoint.Tarball, context))
+        {
+            await TarballAnswerAsync(owner, repo, reference, context);
+        }
+    }
+
+    private Task TarballAnswerAsync(string owner, string repo, string reference, HttpContext context)
     {
         if (!Authorized(context))
         {
@@ -145,6 +255,11 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     private async Task ArchiveAsync(string owner, string repo, string sha, HttpContext context)
     {
+        if (await FaultAsync(FakeGitHubEndpoint.Archive, context))
+        {
+            return;
+        }
+
         if (!repositories.TryGetValue($"{owner}/{repo}", out var found) || !found.Commits.TryGetValue(sha, out var files))
         {
             await NotFound(context);
@@ -159,6 +274,15 @@ public sealed class FakeGitHub : IAsyncDisposable
             // Half of the promised bytes, then the end of the response: Kestrel closes the connection (gracefully,
             // after sending what was written), so the client reads half an archive and then an early end of stream.
             await context.Response.Body.WriteAsync(archive.AsMemory(0, archive.Length / 2));
+            return;
+        }
+
+        if (holds.ContainsKey(FakeGitHubEndpoint.Archive))
+        {
+            // Mid-download: half of the archive is on the wire, the rest never comes.
+            await context.Response.Body.WriteAsync(archive.AsMemory(0, archive.Length / 2));
+            await context.Response.Body.FlushAsync();
+            await HoldAsync(context);
             return;
         }
 
@@ -185,8 +309,20 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        released.TrySetResult();
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    private sealed class Fault(int status, string message, IReadOnlyDictionary<string, string> headers, int times)
+    {
+        public int Status { get; } = status;
+
+        public string Message { get; } = message;
+
+        public IReadOnlyDictionary<string, string> Headers { get; } = headers;
+
+        public int Remaining = times;
     }
 
     private sealed class Repo(string owner, string name)
@@ -204,3 +340,19 @@ public sealed class FakeGitHub : IAsyncDisposable
 }
 
 public sealed record FakeGitHubRequest(string Method, string PathAndQuery, string Authorization);
+
+/// <summary>The fake's endpoints, for <see cref="FakeGitHub.Fail"/> and <see cref="FakeGitHub.Hold"/>.</summary>
+public enum FakeGitHubEndpoint
+{
+    /// <summary><c>GET /repos/{owner}/{repo}</c>.</summary>
+    Repository,
+
+    /// <summary><c>GET /repos/{owner}/{repo}/branches/{branch}</c>: the head commit.</summary>
+    Branch,
+
+    /// <summary><c>GET /repos/{owner}/{repo}/tarball/{ref}</c>: the redirect to the archive.</summary>
+    Tarball,
+
+    /// <summary>The archive itself (codeload's role).</summary>
+    Archive,
+}

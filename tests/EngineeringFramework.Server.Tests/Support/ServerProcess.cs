@@ -64,6 +64,50 @@ internal sealed class ServerProcess : IDisposable
 
     public int Id => process.Id;
 
+    /// <summary>
+    /// Reads the process's output as it comes (a server that runs for a while would otherwise block on a full pipe);
+    /// <see cref="Output"/> then holds it, for failure messages. Instead of <see cref="WaitForExitAsync"/>, not with it.
+    /// </summary>
+    public ServerProcess CollectOutput()
+    {
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return this;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (collected)
+            {
+                return collected.ToString();
+            }
+        }
+    }
+
+    /// <summary>Kills the server at once, as SIGKILL (or a power cut) would: no shutdown code of its own runs.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    private readonly System.Text.StringBuilder collected = new();
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (collected)
+            {
+                collected.AppendLine(line);
+            }
+        }
+    }
+
     private bool disposed;
 
     public void Dispose()

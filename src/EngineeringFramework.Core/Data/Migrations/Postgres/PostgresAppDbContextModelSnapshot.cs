@@ -557,6 +557,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.Property<Guid?>("RequestedBy")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 

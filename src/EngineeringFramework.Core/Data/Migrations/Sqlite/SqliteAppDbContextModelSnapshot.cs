@@ -556,6 +556,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<Guid?>("RequestedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RetryAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StartedAt")
                         .HasColumnType("TEXT");
 
