@@ -181,8 +181,14 @@ public sealed class OrganizationArchiveServiceTests
             sp.GetRequiredService<TenantContext>().Set(world.Acme);
             db.GitHubSyncSettings.Add(new GitHubSyncSettings
             {
-                OrganizationId = world.Acme, Owner = "acme", Repository = "framework", Branch = "main",
-                TokenCiphertext = TokenCiphertext, WebhookSecretCiphertext = WebhookCiphertext, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                OrganizationId = world.Acme,
+                Owner = "acme",
+                Repository = "framework",
+                Branch = "main",
+                TokenCiphertext = TokenCiphertext,
+                WebhookSecretCiphertext = WebhookCiphertext,
+                CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
             });
             await db.SaveChangesAsync(Cancel);
         });
