@@ -5,6 +5,7 @@ using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.Members;
+using EngineeringFramework.Core.OrganizationArchives;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Core.UseCases;
@@ -56,6 +57,7 @@ public static class EngineeringFrameworkCore
         services.AddActivity();
         services.AddMembers(options.PublicUrl);
         services.AddRoleTemplates();
+        services.AddOrganizationArchives();
         services.AddMcpAccess();
         if (options.GitHubSync is { } gitHub)
         {

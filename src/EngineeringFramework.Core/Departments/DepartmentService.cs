@@ -26,7 +26,7 @@ public sealed class DepartmentService(AppDbContext db, TenantContext tenant, Aut
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.Departments.Add(department);
-        relationships.Write(organizationId, Fga.Department(department.Id), "organization", Fga.Organization(organizationId));
+        WriteNewDepartmentTuples(relationships, department);
         await db.SaveChangesAsync(cancellationToken);
         return new DepartmentSummary(department.Id, department.Name, department.Description, 0, department.CreatedAt);
     }
@@ -120,6 +120,10 @@ public sealed class DepartmentService(AppDbContext db, TenantContext tenant, Aut
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The tuples of a new department (shared with import from an archive).</summary>
+    internal static void WriteNewDepartmentTuples(RelationshipWriter relationships, Department department)
+        => relationships.Write(department.OrganizationId, Fga.Department(department.Id), "organization", Fga.Organization(department.OrganizationId));
 
     private IQueryable<DepartmentSummary> Summaries(IQueryable<Department> departments)
         => departments.Select(d => new DepartmentSummary(d.Id, d.Name, d.Description, db.Projects.Count(p => p.DepartmentId == d.Id), d.CreatedAt));

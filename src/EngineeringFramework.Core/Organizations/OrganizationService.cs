@@ -30,9 +30,7 @@ public sealed partial class OrganizationService(AppDbContext db, TenantContext t
         tenant.Set(organization.Id);
         db.Organizations.Add(organization);
         db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = caller.UserId, Role = MembershipRole.Admin, CreatedAt = now });
-        relationships.Write(organization.Id, Fga.Organization(organization.Id), "admin", Fga.User(caller.UserId));
-        relationships.Write(organization.Id, Fga.Organization(organization.Id), "system", Fga.SystemObject);
-        relationships.Write(organization.Id, Fga.McpServer(organization.Id), "organization", Fga.Organization(organization.Id));
+        WriteNewOrganizationTuples(relationships, organization.Id, caller.UserId);
         await db.SaveChangesAsync(cancellationToken);
         return new OrganizationSummary(organization.Id, organization.Name, organization.Slug, organization.Plan, MembershipRole.Admin, organization.CreatedAt);
     }
@@ -117,6 +115,17 @@ public sealed partial class OrganizationService(AppDbContext db, TenantContext t
             .OrderBy(m => m.Organization!.Name).ThenBy(m => m.OrganizationId)
             .Select(m => new OrganizationSummary(m.OrganizationId, m.Organization!.Name, m.Organization.Slug, m.Organization.Plan, m.Role, m.Organization.CreatedAt))
             .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The tuples every new organization starts with: its one admin, the system it belongs to, its MCP server. Shared
+    /// by onboarding and by import from an archive, so both leave the authorization model in the same state.
+    /// </summary>
+    internal static void WriteNewOrganizationTuples(RelationshipWriter relationships, Guid organizationId, Guid adminUserId)
+    {
+        relationships.Write(organizationId, Fga.Organization(organizationId), "admin", Fga.User(adminUserId));
+        relationships.Write(organizationId, Fga.Organization(organizationId), "system", Fga.SystemObject);
+        relationships.Write(organizationId, Fga.McpServer(organizationId), "organization", Fga.Organization(organizationId));
+    }
 
     internal static string Slugify(string name)
     {

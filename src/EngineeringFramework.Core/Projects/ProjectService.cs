@@ -52,12 +52,7 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
         }
 
         db.Projects.Add(project);
-        relationships.Write(organizationId, Fga.Project(project.Id), "organization", Fga.Organization(organizationId));
-        relationships.Write(organizationId, Fga.Project(project.Id), "department", Fga.Department(project.DepartmentId));
-        if (project.LeadUserId is { } lead)
-        {
-            relationships.Write(organizationId, Fga.Project(project.Id), "lead", Fga.User(lead));
-        }
+        WriteNewProjectTuples(relationships, project);
 
         await db.SaveChangesAsync(cancellationToken);
         var required = project.ChecklistItems.Where(i => !i.Optional).ToList();
@@ -218,6 +213,26 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
         await relationships.DeleteAllAboutAsync(Fga.Project(projectId), cancellationToken);
         db.Projects.Remove(project);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The tuples of a new project: its organization, department, lead and, for a project that starts archived (one
+    /// imported from an archive), the archived flag. Shared by create and import, so both grant exactly the same.
+    /// </summary>
+    internal static void WriteNewProjectTuples(RelationshipWriter relationships, Project project)
+    {
+        var organizationId = project.OrganizationId;
+        relationships.Write(organizationId, Fga.Project(project.Id), "organization", Fga.Organization(organizationId));
+        relationships.Write(organizationId, Fga.Project(project.Id), "department", Fga.Department(project.DepartmentId));
+        if (project.LeadUserId is { } lead)
+        {
+            relationships.Write(organizationId, Fga.Project(project.Id), "lead", Fga.User(lead));
+        }
+
+        if (project.Status == ProjectStatus.Archived)
+        {
+            relationships.Write(organizationId, Fga.Project(project.Id), "archived", AnyUser);
+        }
     }
 
     private async Task<ProjectDetails> WithProgressAsync(ProjectSummary project, CancellationToken cancellationToken)

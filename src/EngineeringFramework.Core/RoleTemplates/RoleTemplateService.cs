@@ -57,11 +57,7 @@ public sealed class RoleTemplateService(AppDbContext db, TenantContext tenant, A
             UpdatedAt = now,
         };
         db.RoleTemplates.Add(template);
-        relationships.Write(organizationId, Fga.Role(template.Id), "organization", Fga.Organization(organizationId));
-        foreach (var relation in permissions.Relations)
-        {
-            relationships.Write(organizationId, Fga.Organization(organizationId), relation, Fga.RoleAssignees(template.Id));
-        }
+        WriteNewRoleTemplateTuples(relationships, template, permissions);
 
         await SaveAsync(name, cancellationToken);
         return Summary(template, []);
@@ -160,6 +156,17 @@ public sealed class RoleTemplateService(AppDbContext db, TenantContext tenant, A
         var user = Fga.RoleAssignees(roleTemplateId);
         var relations = await db.RelationshipTuples.Where(t => t.Object == @object && t.User == user).Select(t => t.Relation).ToListAsync(cancellationToken);
         return relations.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The tuples of a new template: the role's organization and one grant per permission (shared with import).</summary>
+    internal static void WriteNewRoleTemplateTuples(RelationshipWriter relationships, RoleTemplate template, PermissionSet permissions)
+    {
+        var organizationId = template.OrganizationId;
+        relationships.Write(organizationId, Fga.Role(template.Id), "organization", Fga.Organization(organizationId));
+        foreach (var relation in permissions.Relations)
+        {
+            relationships.Write(organizationId, Fga.Organization(organizationId), relation, Fga.RoleAssignees(template.Id));
+        }
     }
 
     private async Task EnsureNameFreeAsync(string name, Guid? except, CancellationToken cancellationToken)

@@ -36,6 +36,7 @@ internal static class ApiComposition
         }
 
         app.MapOrganizationsApi();
+        app.MapOrganizationArchivesApi();
         app.MapSystemFrameworkApi();
         app.MapDepartmentsApi();
         app.MapProjectsApi();

@@ -17,6 +17,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
 
     private static readonly Dictionary<string, Route> Routes = new()
     {
+        ["ExportOrganization"] = new("GET", "{org}/export", NamesAnObject: false),
         ["ListDepartments"] = new("GET", "{org}/departments", MemberMayCall: true, NamesAnObject: false),
         ["CreateDepartment"] = new("POST", "{org}/departments", """{"name":"New"}""", NamesAnObject: false),
         ["GetDepartment"] = new("GET", "{org}/departments/{dept}", MemberMayCall: true),

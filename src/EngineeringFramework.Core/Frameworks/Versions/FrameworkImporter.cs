@@ -57,7 +57,8 @@ internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
         });
     }
 
-    private FrameworkVersion Build(FrameworkDefinition framework, Guid? organizationId, string source, string hash)
+    /// <summary>The version's rows, not yet added (an organization import adds them to its own unit of work).</summary>
+    internal FrameworkVersion Build(FrameworkDefinition framework, Guid? organizationId, string source, string hash)
     {
         var version = new FrameworkVersion
         {

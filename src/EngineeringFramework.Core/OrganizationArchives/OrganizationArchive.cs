@@ -1,0 +1,114 @@
+using System.Text.Json;
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Organizations;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.RoleTemplates;
+using EngineeringFramework.Core.UseCases;
+
+namespace EngineeringFramework.Core.OrganizationArchives;
+
+/// <summary>
+/// One organization, taken out of an instance: <c>{"format":"engineering-framework.organization","version":1,…}</c>.
+/// Ids inside the archive are references between its own parts (a project names its department, a history entry its
+/// item); an import gives every row a new id. People are named by e-mail, never by id: user ids mean nothing on
+/// another instance. Secrets (GitHub token, webhook secret, MCP grants, API tokens) are never part of it.
+/// </summary>
+public sealed record OrganizationArchive(
+    string Format,
+    int Version,
+    DateTime ExportedAt,
+    ArchivedOrganization Organization,
+    ArchivedFramework Framework,
+    IReadOnlyList<ArchivedMember> Members,
+    IReadOnlyList<ArchivedDepartment> Departments,
+    IReadOnlyList<ArchivedProject> Projects,
+    IReadOnlyList<ArchivedActivity> Activity,
+    IReadOnlyList<ArchivedRoleTemplate> RoleTemplates)
+{
+    public const string FormatName = "engineering-framework.organization";
+
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>The plan is carried for the record; an import applies it only for a system super-admin (see the import).</summary>
+public sealed record ArchivedOrganization(string Name, string Slug, Plan Plan, DateTime CreatedAt);
+
+/// <summary>Who belonged, for the record: an import grants nobody but the importing admin (see the README).</summary>
+public sealed record ArchivedMember(string Email, MembershipRole Role, IReadOnlyList<string> RoleTemplates);
+
+public sealed record ArchivedDepartment(Guid Id, string Name, string? Description, DateTime CreatedAt);
+
+public sealed record ArchivedProject(
+    Guid Id,
+    Guid DepartmentId,
+    string Name,
+    string? Description,
+    string? LeadEmail,
+    DateOnly? TargetDate,
+    ProjectStatus Status,
+    ArchivedFrameworkReference? Framework,
+    DateTime CreatedAt,
+    IReadOnlyList<ArchivedChecklistItem> Items);
+
+public sealed record ArchivedChecklistItem(
+    Guid Id,
+    string ItemSlug,
+    string Name,
+    string CategorySlug,
+    string CategoryName,
+    int CategoryOrder,
+    string SubcategorySlug,
+    string SubcategoryName,
+    int SubcategoryOrder,
+    int Order,
+    bool Optional,
+    string? TemplateSlug,
+    ChecklistItemStatus Status,
+    string? NotApplicableReason,
+    string? Notes,
+    string? AssigneeEmail,
+    DateOnly? DueDate,
+    IReadOnlyList<string> EvidenceLinks,
+    DateTime UpdatedAt,
+    string? UpdatedByEmail) : IChecklistItemChange
+{
+    // The item state is checked by the same rules as an update through the API; an archived item has no version yet.
+    long IChecklistItemChange.Version => 1;
+
+    Guid? IChecklistItemChange.AssigneeUserId => null;
+}
+
+/// <summary>
+/// One entry of the history. <see cref="Changes"/> is carried as it was recorded (<c>{"field":{"from":…,"to":…}}</c>);
+/// user ids inside it are the source instance's.
+/// </summary>
+public sealed record ArchivedActivity(
+    Guid? ProjectId,
+    Guid? ChecklistItemId,
+    string? ActorEmail,
+    Surface Surface,
+    string? Client,
+    string Action,
+    JsonElement Changes,
+    DateTime At);
+
+public sealed record ArchivedRoleTemplate(string Name, string? Description, IReadOnlyList<string> Permissions) : IRoleTemplateInput;
+
+public enum FrameworkScope
+{
+    /// <summary>The instance's built-in (system) framework, referenced by content hash only.</summary>
+    System,
+
+    /// <summary>The organization's own framework (synced from GitHub), carried whole in <see cref="ArchivedFramework.Files"/>.</summary>
+    Organization,
+}
+
+/// <summary>Which framework version a project's checklist was copied from, by identity (scope and content hash).</summary>
+public sealed record ArchivedFrameworkReference(FrameworkScope Scope, string ContentHash);
+
+/// <summary>
+/// The organization's effective framework. For <see cref="FrameworkScope.Organization"/>, <see cref="Files"/> holds the
+/// published folder format (framework.yml, definitions/, templates/), which the import reads through the one framework
+/// parser and validator; for <see cref="FrameworkScope.System"/> it is null.
+/// </summary>
+public sealed record ArchivedFramework(FrameworkScope Scope, string ContentHash, IReadOnlyDictionary<string, string>? Files);
