@@ -246,14 +246,19 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
         {
-            // The archive was validated whole, so what the database can still refuse is the global slug, taken meanwhile.
+            // The archive was validated whole, so the unique key the database can still refuse is the global slug, taken
+            // meanwhile. Anything else (the database unavailable included) is not a conflict and goes up as it is.
             throw new ConflictException($"The slug '{organization.Slug}' was taken meanwhile; import again.");
         }
 
         return new OrganizationSummary(organization.Id, organization.Name, organization.Slug, organization.Plan, MembershipRole.Admin, organization.CreatedAt);
     }
+
+    /// <summary>PostgreSQL's unique_violation (23505), SQLite's SQLITE_CONSTRAINT_UNIQUE (2067) or _PRIMARYKEY (1555).</summary>
+    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException is Npgsql.PostgresException { SqlState: "23505" }
+        or Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
 
     /// <summary>An organization's own framework goes through the one framework parser and validator, like a GitHub sync.</summary>
     private static FrameworkDefinition? ParseFramework(ArchivedFramework archived)
