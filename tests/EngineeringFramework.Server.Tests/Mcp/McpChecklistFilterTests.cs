@@ -121,11 +121,11 @@ public sealed class McpChecklistFilterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_bad_filter_is_a_tool_error_naming_it()
+    public async Task A_bad_filter_is_a_tool_error_naming_it_as_the_tool_argument()
     {
         var result = await GetChecklistAsync(new() { ["assignee_user_id"] = Guid.Empty });
 
         Assert.True(result.IsError);
-        Assert.Contains("assigneeUserId", string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text)), StringComparison.Ordinal);
+        Assert.Contains("assignee_user_id", string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text)), StringComparison.Ordinal);
     }
 }
