@@ -36,9 +36,10 @@ internal static class BrowserAccounts
     }
 
     /// <summary>
-    /// Waits until the browser has moved on from <paramref name="path"/>: the next page is committed, not necessarily
-    /// loaded, since the journeys go elsewhere next and the product page after sign-in is not what they look at.
+    /// Waits until the browser has moved on from <paramref name="path"/>, by watching the page's address (Playwright's
+    /// retrying assertion), not its load events: <c>WaitForURLAsync</c> also waits for a load state, and on a busy machine
+    /// it once missed a navigation that had already happened (the next page was on screen) and timed out.
     /// </summary>
     public static Task LeftAsync(IPage page, string path)
-        => page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith(path, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        => Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^[a-z]+://[^/]+" + System.Text.RegularExpressions.Regex.Escape(path)), new() { Timeout = 60_000 });
 }

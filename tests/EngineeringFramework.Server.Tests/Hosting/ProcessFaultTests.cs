@@ -16,7 +16,10 @@ namespace EngineeringFramework.Server.Tests.Hosting;
 /// items and save them together (the batch endpoint, all or nothing), stamping every item of a batch with the same note;
 /// after the stop, the server is started again on the same database and each group of five must carry one stamp, at
 /// least as new as the last batch the writer saw acknowledged.
+/// These tests make load on purpose: they run alone, after the parallel part of the suite (<see cref="ProcessFaultsAlone"/>),
+/// so the browser journeys' timeouts never meet it.
 /// </summary>
+[Collection(nameof(ProcessFaultTests))]
 public sealed class ProcessFaultTests
 {
     private const int Writers = 4;
@@ -289,3 +292,7 @@ public sealed class ProcessFaultTests
         }
     }
 }
+
+/// <summary>Runs <see cref="ProcessFaultTests"/> with nothing beside them.</summary>
+[CollectionDefinition(nameof(ProcessFaultTests), DisableParallelization = true)]
+public sealed class ProcessFaultsAlone;

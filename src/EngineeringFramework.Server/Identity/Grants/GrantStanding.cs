@@ -80,11 +80,12 @@ internal sealed class GrantStanding(IServiceScopeFactory scopes, TimeProvider ti
     /// <summary>Called after every revocation and deletion in this process: the next request of every token is judged afresh.</summary>
     public void ForgetAll()
     {
+        // The old cache is dropped, not disposed: a lookup that began before this call may still store its (now stale)
+        // verdict into it, harmlessly, since nothing reads it any more. Disposing it made that store throw, and the request
+        // answered 500 (seen when a database restart's reconnect forgot every verdict with requests in flight).
         lock (swap)
         {
-            var old = verdicts;
             verdicts = Create();
-            old.Dispose();
         }
     }
 
