@@ -30,16 +30,11 @@ internal static class MixedLoadCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i += 2)
+        var options = CommandOptions.Parse(args);
+        if (options is null)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync(Usage);
-                return 2;
-            }
-
-            options[args[i][2..]] = args[i + 1];
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
         }
 
         var apiToken = Environment.GetEnvironmentVariable("EF_BENCH_API_TOKEN");
@@ -98,12 +93,12 @@ internal static class MixedLoadCommand
         }
 
         var items = ReadItems(target.Json);
-        var connections = Math.Min(Int(options, "connections", 16), items.Count);
-        var warmup = TimeSpan.FromSeconds(Int(options, "warmup", 30));
-        var duration = TimeSpan.FromSeconds(Int(options, "duration", 600));
-        var rate = Int(options, "rate", 0);
+        var connections = Math.Min(CommandOptions.Int(options, "connections", 16), items.Count);
+        var warmup = TimeSpan.FromSeconds(CommandOptions.Int(options, "warmup", 30));
+        var duration = TimeSpan.FromSeconds(CommandOptions.Int(options, "duration", 600));
+        var rate = CommandOptions.Int(options, "rate", 0);
         Console.WriteLine($"checklist: {target.Items} items, GET {target.Path}; mix 8 reads : 1 update : 1 MCP get_checklist");
-        Console.WriteLine($"load: {connections} connections, {warmup.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s measured, {(rate > 0 ? $"open loop at {rate:N0} req/s" : "closed loop")}; machine load {LoadAverage()}");
+        Console.WriteLine($"load: {connections} connections, {warmup.TotalSeconds:0} s warm-up, {duration.TotalSeconds:0} s measured, {(rate > 0 ? $"open loop at {rate:N0} req/s" : "closed loop")}; machine load {CommandOptions.LoadAverage()}");
 
         using var api = site.Client(apiToken, connections);
         using var mcp = site.Client(mcpToken, connections);
@@ -191,7 +186,7 @@ internal static class MixedLoadCommand
             Console.WriteLine($"server RSS by minute (MB, mean of 5 s samples): {string.Join("  ", minutes)}; peak {server.PeakWorkingSet64 / (1024 * 1024):N0} MB");
         }
 
-        Console.WriteLine($"machine load after: {LoadAverage()}");
+        Console.WriteLine($"machine load after: {CommandOptions.LoadAverage()}");
         return errors == 0 ? 0 : 1;
     }
 
@@ -204,8 +199,8 @@ internal static class MixedLoadCommand
         }
 
         var path = (await File.ReadAllTextAsync(stateFile, cancellationToken)).Trim();
-        var duration = TimeSpan.FromSeconds(Int(options, "duration", 20));
-        var connections = Int(options, "connections", 8);
+        var duration = TimeSpan.FromSeconds(CommandOptions.Int(options, "duration", 20));
+        var connections = CommandOptions.Int(options, "connections", 8);
         using var noisy = site.Client(apiToken, connections);
         using var quiet = site.Client(quietToken, 1);
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -320,12 +315,6 @@ internal static class MixedLoadCommand
         process.Refresh();
         return process.TotalProcessorTime;
     }
-
-    private static int Int(Dictionary<string, string> options, string name, int fallback)
-        => options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The server's address, and the public address it believes it has behind a pretend TLS-terminating proxy.</summary>
     private sealed record Site(Uri Base, Uri? Public)

@@ -19,16 +19,11 @@ internal static class RestLoadCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i += 2)
+        var options = CommandOptions.Parse(args);
+        if (options is null)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync(Usage);
-                return 2;
-            }
-
-            options[args[i][2..]] = args[i + 1];
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
         }
 
         var token = Environment.GetEnvironmentVariable("EF_BENCH_API_TOKEN");
@@ -39,9 +34,9 @@ internal static class RestLoadCommand
         }
 
         var baseAddress = new Uri(baseText, UriKind.Absolute);
-        var connections = Int(options, "connections", 16);
-        var load = new LoadOptions(connections, TimeSpan.FromSeconds(Int(options, "warmup", 10)), TimeSpan.FromSeconds(Int(options, "duration", 20)), null);
-        var rate = Int(options, "rate", 2000);
+        var connections = CommandOptions.Int(options, "connections", 16);
+        var load = new LoadOptions(connections, TimeSpan.FromSeconds(CommandOptions.Int(options, "warmup", 10)), TimeSpan.FromSeconds(CommandOptions.Int(options, "duration", 20)), null);
+        var rate = CommandOptions.Int(options, "rate", 2000);
         var only = options.GetValueOrDefault("only");
         int? serverPid = options.TryGetValue("server-pid", out var pidText) ? int.Parse(pidText, CultureInfo.InvariantCulture) : null;
 
@@ -89,7 +84,7 @@ internal static class RestLoadCommand
 
         var target = await ChecklistScenario.CreateAsync(api, cancel.Token);
         Console.WriteLine($"checklist: {target.Items} items, {target.Json.Length:N0} bytes of JSON, GET {target.Path}");
-        Console.WriteLine($"load: {connections} connections, {load.Warmup.TotalSeconds:0} s warm-up, {load.Duration.TotalSeconds:0} s measured; open loop at {rate:N0} req/s; machine load {LoadAverage()}");
+        Console.WriteLine($"load: {connections} connections, {load.Warmup.TotalSeconds:0} s warm-up, {load.Duration.TotalSeconds:0} s measured; open loop at {rate:N0} req/s; machine load {CommandOptions.LoadAverage()}");
 
         if (only is null or "real")
         {
@@ -115,7 +110,7 @@ internal static class RestLoadCommand
             }
         }
 
-        Console.WriteLine($"machine load after: {LoadAverage()}");
+        Console.WriteLine($"machine load after: {CommandOptions.LoadAverage()}");
         return 0;
     }
 
@@ -154,10 +149,4 @@ internal static class RestLoadCommand
         process.Refresh();
         return process.PeakWorkingSet64;
     }
-
-    private static int Int(Dictionary<string, string> options, string name, int fallback)
-        => options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
