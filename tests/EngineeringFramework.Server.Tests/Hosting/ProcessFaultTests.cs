@@ -7,6 +7,8 @@ using System.Text.Json;
 using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
 using EngineeringFramework.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace EngineeringFramework.Server.Tests.Hosting;
 
@@ -57,6 +59,110 @@ public sealed class ProcessFaultTests
         Assert.Equal(128 + SigKill, exitCode);
         Assert.Empty(run.Problems(allowed: ["connection refused", "closed before an answer", "cut off"]));
         await deployment.RestartAndCheckBatchesAsync(run, unansweredMayBeApplied: true);
+    }
+
+    /// <summary>
+    /// An organization deletion is one transaction (its tuples, then the organization with everything cascading from it).
+    /// The test pins the moment: it holds a row lock on one of the organization's checklist items, so the deletion has
+    /// removed the tuples and waits inside the cascade when the process is killed. Afterwards every row of every
+    /// organization-carrying table is back as it was, the next process serves the organization to its admin (its tuples are
+    /// whole), and a second deletion removes all of it. PostgreSQL only: SQLite's commit is atomic by SQLite's own design,
+    /// and a writer cannot be held in the middle of its transaction from outside (it takes the write lock at BEGIN).
+    /// </summary>
+    [Fact]
+    public async Task Sigkill_in_the_middle_of_an_organization_deletion_leaves_it_whole_and_a_second_deletion_removes_all_of_it()
+    {
+        if (TestDatabase.DefaultProvider != Core.Data.DatabaseProvider.Postgres)
+        {
+            Assert.Skip("PostgreSQL only: a SQLite writer cannot be held in the middle of its transaction from outside (the suite runs on PostgreSQL in CI).");
+        }
+
+        await using var deployment = await Deployment.StartAsync();
+
+        var before = await OrganizationRowsAsync(deployment);
+        Assert.All(new[] { "Organization", "Membership", "Department", "Project", "ChecklistItem", "RelationshipTuple" }, table => Assert.True(
+            before[table] > 0, $"the organization owns no {table}: {string.Join(", ", before.Select(t => $"{t.Key} {t.Value}"))}"));
+
+        await using (var hold = new Npgsql.NpgsqlConnection(deployment.Database.DatabaseUrl))
+        {
+            await hold.OpenAsync(Cancel);
+            await using var holding = await hold.BeginTransactionAsync(Cancel);
+            await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT 1 FROM {ChecklistItemsTable(deployment)} WHERE \"Id\" = @id FOR UPDATE", hold, holding))
+            {
+                lockRow.Parameters.AddWithValue("id", deployment.Items[0].Id);
+                Assert.Equal(1, await lockRow.ExecuteScalarAsync(Cancel));
+            }
+
+            using var deletion = new HttpRequestMessage(HttpMethod.Delete, deployment.Organization) { Content = JsonContent.Create(new { confirmName = Deployment.OrganizationName }) };
+            var answer = deployment.Api.SendAsync(deletion, Cancel);
+            await PollAsync(async () => await ScalarAsync(hold, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1, "the deletion never reached the held row");
+
+            Assert.Equal(0, Kill(deployment.Server.Id, SigKill));
+            await Assert.ThrowsAsync<HttpRequestException>(() => answer);
+            await holding.RollbackAsync(Cancel);
+            // The killed process's session finds its client gone once it may go on, and rolls back; wait until it has.
+            await PollAsync(async () => await ScalarAsync(hold, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") == 0, "the killed process's sessions never ended");
+        }
+
+        Assert.Equal(before, await OrganizationRowsAsync(deployment));
+        await deployment.RestartAsync();
+        using (var read = await deployment.Api.GetAsync(new Uri(deployment.Checklist, UriKind.Relative), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        using var again = new HttpRequestMessage(HttpMethod.Delete, deployment.Organization) { Content = JsonContent.Create(new { confirmName = Deployment.OrganizationName }) };
+        using (var deleted = await deployment.Api.SendAsync(again, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.All(await OrganizationRowsAsync(deployment), table => Assert.True(table.Value == 0, $"{table.Key}: {table.Value} rows left"));
+    }
+
+    /// <summary>How many rows of each table with an organization column belong to the deployment's organization, read from the EF model.</summary>
+    private static async Task<Dictionary<string, int>> OrganizationRowsAsync(Deployment deployment)
+    {
+        await using var db = deployment.Database.CreateContext(organizationId: null);
+        var counts = new Dictionary<string, int>();
+        foreach (var type in db.Model.GetEntityTypes().Where(t => t.FindProperty("OrganizationId") is not null && t.GetTableName() is not null))
+        {
+            counts[type.ClrType.Name] = await CountAsync(db, type, "OrganizationId", deployment.OrganizationId);
+        }
+
+        counts["Organization"] = await CountAsync(db, db.Model.FindEntityType(typeof(Core.Organizations.Organization))!, "Id", deployment.OrganizationId);
+        return counts;
+    }
+
+    /// <summary>Rows of the entity's table whose column holds the id (table and column names come from the model, delimited).</summary>
+    private static async Task<int> CountAsync(DbContext db, Microsoft.EntityFrameworkCore.Metadata.IEntityType type, string property, Guid id)
+    {
+        var sql = db.GetService<Microsoft.EntityFrameworkCore.Storage.ISqlGenerationHelper>();
+        var query = "SELECT CAST(count(*) AS integer) AS \"Value\" FROM " + sql.DelimitIdentifier(type.GetTableName()!) + " WHERE " + sql.DelimitIdentifier(type.FindProperty(property)!.GetColumnName()) + " = {0}";
+        return await db.Database.SqlQueryRaw<int>(query, id).SingleAsync(Cancel);
+    }
+
+    private static string ChecklistItemsTable(Deployment deployment)
+    {
+        using var db = deployment.Database.CreateContext(organizationId: null);
+        return db.GetService<Microsoft.EntityFrameworkCore.Storage.ISqlGenerationHelper>().DelimitIdentifier(db.Model.FindEntityType(typeof(Core.Checklists.ChecklistItem))!.GetTableName()!);
+    }
+
+    private static async Task<long> ScalarAsync(Npgsql.NpgsqlConnection connection, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }
+
+    /// <summary>Asks again until the condition holds; the assertion is "within 60 s", not a fixed wait.</summary>
+    private static async Task PollAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), Cancel);
+        }
     }
 
     /// <summary>Writers and readers run until the writers have had 20 batches acknowledged, then the signal goes out mid-stream.</summary>
@@ -184,7 +290,16 @@ public sealed class ProcessFaultTests
             this.baseAddress = baseAddress;
         }
 
+        public const string OrganizationName = "Faults";
+
+        public TestDatabase Database => database;
+
         public ServerProcess Server { get; private set; } = null!;
+
+        public Guid OrganizationId { get; private set; }
+
+        /// <summary>The organization's address on the API.</summary>
+        public string Organization => $"/api/v1/organizations/{OrganizationId}";
 
         public HttpClient Api { get; private set; } = null!;
 
@@ -220,7 +335,8 @@ public sealed class ProcessFaultTests
             deployment.Api = new HttpClient { BaseAddress = new Uri(baseAddress) };
             deployment.Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Output.Trim());
 
-            var org = await deployment.PostAsync("/api/v1/organizations", new { name = "Faults" });
+            var org = await deployment.PostAsync("/api/v1/organizations", new { name = OrganizationName });
+            deployment.OrganizationId = org.GetProperty("id").GetGuid();
             var departmentId = (await deployment.PostAsync($"/api/v1/organizations/{org.GetProperty("id")}/departments", new { name = "Platform" })).GetProperty("id").GetGuid();
             var project = await deployment.PostAsync($"/api/v1/organizations/{org.GetProperty("id")}/projects", new { name = "Payments", departmentId });
             deployment.Checklist = $"/api/v1/organizations/{org.GetProperty("id")}/projects/{project.GetProperty("project").GetProperty("id")}/checklist";
@@ -235,8 +351,7 @@ public sealed class ProcessFaultTests
         /// </summary>
         public async Task RestartAndCheckBatchesAsync(LoadRun run, bool unansweredMayBeApplied)
         {
-            Server.Dispose();
-            await StartServerAsync();
+            await RestartAsync();
             var items = Flatten(await Api.GetFromJsonAsync<JsonElement>(Checklist, Cancel)).ToDictionary(i => i.GetProperty("id").GetGuid(), i => i.GetProperty("notes").GetString());
             for (var w = 0; w < Writers; w++)
             {
@@ -245,6 +360,13 @@ public sealed class ProcessFaultTests
                 var batch = int.Parse(stamp!.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
                 Assert.InRange(batch, run.LastAcknowledged[w], unansweredMayBeApplied ? run.LastSent[w] : run.LastAcknowledged[w]);
             }
+        }
+
+        /// <summary>A new process on the same database and data folder.</summary>
+        public async Task RestartAsync()
+        {
+            Server.Dispose();
+            await StartServerAsync();
         }
 
         private async Task StartServerAsync()
