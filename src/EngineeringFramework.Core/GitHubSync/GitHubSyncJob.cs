@@ -59,8 +59,8 @@ public sealed class GitHubSyncJob : IOrganizationOwned
     public DateTime? FinishedAt { get; set; }
 
     /// <summary>
-    /// How many times a worker claimed it, whatever ended each try (a transient failure, or the worker dying):
-    /// after <see cref="GitHubSyncOptions.MaxAttempts"/> the job is failed instead of retried.
+    /// How many times a worker claimed it, whatever ended each try (a transient failure, or the worker dying), except
+    /// tries its worker handed back while shutting down: after <see cref="GitHubSyncOptions.MaxAttempts"/> the job is failed instead of retried.
     /// </summary>
     public int Attempts { get; set; }
 

@@ -26,12 +26,16 @@ public sealed record GitHubSyncOptions
     /// </summary>
     public TimeSpan LockDuration { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The longest the GitHub part of one sync can take: two API requests and the archive, each at its timeout.</summary>
+    public TimeSpan LongestDownload => (RequestTimeout * 2) + ArchiveTimeout;
+
     /// <summary>How often a worker looks for jobs queued by other server instances (its own wake it at once).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Tries of one job before it is failed: each claim is a try, whether it ended in a transient failure
-    /// (then the job waits and is tried again) or its worker died while holding it.
+    /// (then the job waits and is tried again) or its worker died while holding it; a try handed back by a worker
+    /// shutting down does not count.
     /// </summary>
     public int MaxAttempts { get; init; } = 5;
 

@@ -139,9 +139,15 @@ public sealed partial class GitHubSyncRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: hand the job back to the queue at once rather than waiting for its lease to expire.
+            // Shutting down: hand the job back to the queue at once rather than waiting for its lease to expire. The try
+            // is not counted: the server stopped, GitHub did not fail, and a few rolling deploys must not fail a sync.
             await db.GitHubSyncJobs.Where(j => j.Id == jobId && j.LeaseOwner == WorkerId)
-                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, GitHubSyncStatus.Queued).SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), CancellationToken.None);
+                .ExecuteUpdateAsync(
+                    u => u.SetProperty(j => j.Status, GitHubSyncStatus.Queued)
+                        .SetProperty(j => j.LeaseOwner, (string?)null)
+                        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                        .SetProperty(j => j.Attempts, j => j.Attempts - 1),
+                    CancellationToken.None);
             throw;
         }
         catch (Exception ex)

@@ -32,10 +32,11 @@ internal static partial class ServerHost
         var (settings, errors) = ServerSettings.Read(builder.Configuration, builder.Environment);
         var (identity, identityErrors) = IdentitySettings.Read(builder.Configuration, builder.Environment);
         var (mail, mailErrors) = MailSettings.Read(builder.Configuration);
-        if (settings is null || identity is null || mail is null)
+        var (gitHubSync, gitHubSyncErrors) = GitHubSyncWorkerSettings.Read(builder.Configuration, settings?.GitHubApiUrl ?? GitHubSyncOptions.GitHubComApi);
+        if (settings is null || identity is null || mail is null || gitHubSync is null)
         {
             error.WriteLine($"Engineering Framework cannot start ({DeploymentEnvironment.Describe(builder.Environment)}): configuration is invalid.");
-            foreach (var problem in errors.Concat(identityErrors).Concat(mailErrors))
+            foreach (var problem in errors.Concat(identityErrors).Concat(mailErrors).Concat(gitHubSyncErrors))
             {
                 error.WriteLine($"  - {problem}");
             }
@@ -61,19 +62,10 @@ internal static partial class ServerHost
         services.AddSingleton(sp => new SecretBox(sp.GetRequiredService<EncryptionKey>()));
         services.AddEngineeringFrameworkCore(new CoreOptions(settings.Database, settings.PublicUrl)
         {
-            GitHubSync = new GitHubSyncOptions
-            {
-                ApiBaseUrl = settings.GitHubApiUrl,
-                // Off only in tests that drive the runner themselves, or on instances that should serve requests only.
-                RunWorker = builder.Configuration.GetValue("GitHubSync:RunWorker", true),
-                PollInterval = TimeSpan.FromSeconds(builder.Configuration.GetValue("GitHubSync:PollSeconds", 10)),
-                RequestTimeout = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("GitHubSync:RequestTimeoutSeconds", 20))),
-                ArchiveTimeout = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("GitHubSync:ArchiveTimeoutSeconds", 60))),
-                // How long a dead worker's job waits before another instance takes it over. Not reclaimed at startup:
-                // on PostgreSQL several instances share the queue, and a starting one cannot tell a dead worker from a busy one.
-                LockDuration = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue("GitHubSync:LeaseSeconds", 180))),
-                MaxAttempts = Math.Max(1, builder.Configuration.GetValue("GitHubSync:MaxAttempts", 5)),
-            },
+            // Off (GitHubSync:RunWorker) only in tests that drive the runner themselves, or on instances that should serve
+            // requests only. A dead worker's job waits out its lease (GitHubSync:LeaseSeconds) before another instance
+            // takes it over; leases are not reclaimed at start-up, as a starting instance cannot tell a dead worker from a busy one.
+            GitHubSync = gitHubSync,
             // Without a store id only `migrate` can run (it creates the store); serving refuses to start (ServeCommand).
             RemoteAuthorization = settings.OpenFga is { StoreId: { } storeId } fga
                 ? new RemoteAuthorizationOptions(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using EngineeringFramework.Server.Hosting;
 
 namespace EngineeringFramework.Server.Identity;
 
@@ -105,8 +106,8 @@ internal sealed record IdentitySettings
         }
 
         var smtp = SmtpSettings.Read(configuration, errors);
-        var maxFailures = ReadInt(configuration, MaxFailedAccessAttemptsKey, 5, 1, 100, errors);
-        var lockoutMinutes = ReadInt(configuration, LockoutMinutesKey, 15, 1, 7 * 24 * 60, errors);
+        var maxFailures = SettingValues.ReadInt(configuration, MaxFailedAccessAttemptsKey, 5, 1, 100, errors);
+        var lockoutMinutes = SettingValues.ReadInt(configuration, LockoutMinutesKey, 15, 1, 7 * 24 * 60, errors);
 
         if (errors.Count > 0)
         {
@@ -188,22 +189,5 @@ internal sealed record IdentitySettings
         {
             errors.Add($"{key} holds a public key only; it must be the private key that signs tokens.");
         }
-    }
-
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            errors.Add($"{key} must be a whole number from {min} to {max}.");
-            return fallback;
-        }
-
-        return value;
     }
 }

@@ -157,6 +157,39 @@ public sealed class GitHubSyncFaultTests
         Assert.True(after.IsExactly(v2, "v2"), after.ToString());
     }
 
+    /// <summary>
+    /// A server stopping (SIGTERM in a rolling deploy) in the middle of a download hands the job back at once: queued,
+    /// due now, no lease, and the interrupted try not counted, so five deploys during a sync do not fail it.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_worker_stopped_mid_download_hands_the_job_back_without_spending_an_attempt_and_the_next_run_imports_it()
+    {
+        var (world, _, v2, before) = await V1SyncedAndV2PushedAsync();
+        await using var __ = world;
+        world.GitHub.Hold(FakeGitHubEndpoint.Archive);
+        var queued = await world.Sync(world.Ada, (s, c) => s.RequestSyncAsync(c, world.Acme, Cancel));
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var runner = world.Core.GetRequiredService<GitHubSyncRunner>();
+
+        var run = runner.RunPendingAsync(stopping.Token);
+        await world.GitHub.RequestHeld.WaitAsync(Cancel);
+        var running = await world.JobRowAsync(queued.Id);
+        Assert.Equal((GitHubSyncStatus.Running, 1), (running.Status, running.Attempts));
+        await stopping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        var handedBack = await world.JobRowAsync(queued.Id);
+        Assert.Equal((GitHubSyncStatus.Queued, 0, (string?)null, (DateTime?)null, (DateTime?)null), (handedBack.Status, handedBack.Attempts, handedBack.LeaseOwner, handedBack.LeaseExpiresAt, handedBack.RetryAt));
+        Assert.Equal(before, await world.FrameworkAsync());
+
+        world.GitHub.Heal(FakeGitHubEndpoint.Archive);
+        Assert.Equal(1, await world.RunWorkerAsync());
+        var done = await world.JobRowAsync(queued.Id);
+        Assert.Equal((GitHubSyncStatus.Succeeded, 1), (done.Status, done.Attempts));
+        var after = await world.FrameworkAsync();
+        Assert.True(after.IsExactly(v2, "v2"), after.ToString());
+    }
+
     [Fact]
     public async Task A_push_between_reading_the_head_and_downloading_imports_exactly_the_commit_that_was_read()
     {

@@ -101,6 +101,13 @@ internal sealed class GitHubSyncWorld : IAsyncDisposable
 
     public Task<GitHubSyncJobView> JobAsync(Guid jobId) => Sync(Ada, (s, c) => s.GetJobAsync(c, Acme, jobId, Cancel));
 
+    /// <summary>The job's stored row, with what the view leaves out (attempts, lease).</summary>
+    public async Task<GitHubSyncJob> JobRowAsync(Guid jobId)
+    {
+        await using var db = Core.Database.CreateContext(Acme);
+        return await db.GitHubSyncJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, Cancel);
+    }
+
     /// <summary>
     /// Everything a sync may change about the organization's framework, as comparable values: the synced commit,
     /// every version it owns (id, source, current or not), and the names of the current version's items.

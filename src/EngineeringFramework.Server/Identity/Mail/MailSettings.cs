@@ -1,5 +1,6 @@
 using System.Globalization;
 using EngineeringFramework.Core.Mail;
+using EngineeringFramework.Server.Hosting;
 
 namespace EngineeringFramework.Server.Identity.Mail;
 
@@ -15,14 +16,10 @@ internal static class MailSettings
     {
         var errors = new List<string>();
         var defaults = new MailDeliveryOptions();
-        var poll = ReadInt(configuration, PollSecondsKey, (int)defaults.PollInterval.TotalSeconds, 1, 3600, errors);
-        var sendTimeout = ReadInt(configuration, SendTimeoutSecondsKey, (int)defaults.SendTimeout.TotalSeconds, 1, 600, errors);
-        var maxAttempts = ReadInt(configuration, MaxAttemptsKey, defaults.MaxAttempts, 1, 100, errors);
-        var runWorker = defaults.RunWorker;
-        if (configuration[RunWorkerKey] is { Length: > 0 } raw && !bool.TryParse(raw, out runWorker))
-        {
-            errors.Add($"{RunWorkerKey} must be true or false.");
-        }
+        var poll = SettingValues.ReadInt(configuration, PollSecondsKey, (int)defaults.PollInterval.TotalSeconds, 1, 3600, errors);
+        var sendTimeout = SettingValues.ReadInt(configuration, SendTimeoutSecondsKey, (int)defaults.SendTimeout.TotalSeconds, 1, 600, errors);
+        var maxAttempts = SettingValues.ReadInt(configuration, MaxAttemptsKey, defaults.MaxAttempts, 1, 100, errors);
+        var runWorker = SettingValues.ReadBool(configuration, RunWorkerKey, defaults.RunWorker, errors);
 
         if (errors.Count > 0)
         {
@@ -36,22 +33,5 @@ internal static class MailSettings
             MaxAttempts = maxAttempts,
             RunWorker = runWorker,
         }, errors);
-    }
-
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            errors.Add($"{key} must be a whole number from {min} to {max}.");
-            return fallback;
-        }
-
-        return value;
     }
 }
