@@ -37,10 +37,7 @@ public sealed class ChecklistFiltersApiTests(ApiServer server) : IClassFixture<A
 
     private static Guid Id(JsonElement item) => item.GetProperty("id").GetGuid();
 
-    private static List<Guid> ItemIds(JsonElement checklist) => [.. checklist.GetProperty("categories").EnumerateArray()
-        .SelectMany(c => c.GetProperty("subcategories").EnumerateArray())
-        .SelectMany(s => s.GetProperty("items").EnumerateArray())
-        .Select(Id)];
+    private static List<Guid> ItemIds(JsonElement checklist) => [.. ApiTestKit.ChecklistItems(checklist).Select(Id)];
 
     [Fact]
     public async Task Checklist_query_filters_narrow_the_items_and_combine_with_and()

@@ -151,8 +151,7 @@ public sealed class GitHubSyncApiTests(GitHubSyncServer server) : IClassFixture<
         Assert.Equal(HttpStatusCode.Created, project.StatusCode);
         var projectId = (await project.ReadJsonAsync()).GetProperty("project").GetProperty("id").GetGuid();
         var checklist = await (await org.Client.GetAsync($"{ApiTestKit.OrgPath(org.OrgId)}/projects/{projectId}/checklist", Cancel)).ReadJsonAsync();
-        var slugs = checklist.GetProperty("categories").EnumerateArray().SelectMany(c => c.GetProperty("subcategories").EnumerateArray())
-            .SelectMany(s => s.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("itemSlug").GetString()).ToList();
+        var slugs = ApiTestKit.ChecklistItems(checklist).Select(i => i.GetProperty("itemSlug").GetString()).ToList();
         Assert.Equal(100, slugs.Count);
         Assert.All(slugs, slug => Assert.StartsWith("practice-", slug, StringComparison.Ordinal));
     }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using EngineeringFramework.Server.Tests.Support;
 
@@ -49,30 +47,12 @@ public sealed class ExecutableTests
     public async Task Embedded_defaults_serve_health_with_no_configuration()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ef-exe-").FullName;
-        var port = FreePort();
-        using var server = ServerProcess.Start(
-            new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["DATA_DIR"] = dataDirectory },
-            "--urls", $"http://127.0.0.1:{port}");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var baseAddress = ServerProcess.FreeLoopbackAddress();
+        var server = await ServerProcess.StartHealthyAsync(
+            new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["DATA_DIR"] = dataDirectory }, baseAddress, "/health/ready");
 
         try
         {
-            // Poll until the server answers: the assertion is "within 30 s", not a fixed sleep.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            HttpStatusCode? status = null;
-            while (DateTime.UtcNow < deadline && status != HttpStatusCode.OK && !server.HasExited)
-            {
-                try
-                {
-                    status = (await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Yield();
-                }
-            }
-
-            Assert.Equal(HttpStatusCode.OK, status);
             Assert.True(File.Exists(Path.Combine(dataDirectory, "engineering-framework.db")));
             Assert.True(File.Exists(Path.Combine(dataDirectory, "development-encryption.key")));
         }
@@ -135,12 +115,5 @@ public sealed class ExecutableTests
         Assert.Contains("categories[0].slug", output, StringComparison.Ordinal);
         Assert.Contains("categories[0].name", output, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

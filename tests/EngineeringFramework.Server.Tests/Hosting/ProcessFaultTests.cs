@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Identity.Support;
 using EngineeringFramework.Server.Tests.Support;
 using EngineeringFramework.Testing;
@@ -311,10 +312,7 @@ public sealed class ProcessFaultTests
         {
             var database = await TestDatabase.CreateAsync(migrate: false);
             var dataDirectory = Directory.CreateTempSubdirectory("ef-fault-").FullName;
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var baseAddress = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
-            probe.Stop();
+            var baseAddress = ServerProcess.FreeLoopbackAddress();
             var environment = new Dictionary<string, string?>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -340,7 +338,7 @@ public sealed class ProcessFaultTests
             var departmentId = (await deployment.PostAsync($"/api/v1/organizations/{org.GetProperty("id")}/departments", new { name = "Platform" })).GetProperty("id").GetGuid();
             var project = await deployment.PostAsync($"/api/v1/organizations/{org.GetProperty("id")}/projects", new { name = "Payments", departmentId });
             deployment.Checklist = $"/api/v1/organizations/{org.GetProperty("id")}/projects/{project.GetProperty("project").GetProperty("id")}/checklist";
-            deployment.Items = [.. Flatten(await deployment.Api.GetFromJsonAsync<JsonElement>(deployment.Checklist, Cancel)).Select(i => new Item(i.GetProperty("id").GetGuid(), i.GetProperty("version").GetInt64()))];
+            deployment.Items = [.. ApiTestKit.ChecklistItems(await deployment.Api.GetFromJsonAsync<JsonElement>(deployment.Checklist, Cancel)).Select(i => new Item(i.GetProperty("id").GetGuid(), i.GetProperty("version").GetInt64()))];
             Assert.True(deployment.Items.Count >= Writers * GroupSize, $"the built-in framework gives {deployment.Items.Count} items");
             return deployment;
         }
@@ -352,7 +350,7 @@ public sealed class ProcessFaultTests
         public async Task RestartAndCheckBatchesAsync(LoadRun run, bool unansweredMayBeApplied)
         {
             await RestartAsync();
-            var items = Flatten(await Api.GetFromJsonAsync<JsonElement>(Checklist, Cancel)).ToDictionary(i => i.GetProperty("id").GetGuid(), i => i.GetProperty("notes").GetString());
+            var items = ApiTestKit.ChecklistItems(await Api.GetFromJsonAsync<JsonElement>(Checklist, Cancel)).ToDictionary(i => i.GetProperty("id").GetGuid(), i => i.GetProperty("notes").GetString());
             for (var w = 0; w < Writers; w++)
             {
                 var stamps = Items.Skip(w * GroupSize).Take(GroupSize).Select(i => items[i.Id]).Distinct().ToList();
@@ -369,29 +367,7 @@ public sealed class ProcessFaultTests
             await StartServerAsync();
         }
 
-        private async Task StartServerAsync()
-        {
-            Server = ServerProcess.Start(environment, "--urls", baseAddress);
-            using var health = new HttpClient { BaseAddress = new Uri(baseAddress) };
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                try
-                {
-                    if ((await health.GetAsync(new Uri("/health", UriKind.Relative), Cancel)).IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !Server.HasExited)
-                {
-                    // Not listening yet: poll again (the assertion is "healthy within 60 s", not a fixed wait).
-                }
-
-                Assert.False(Server.HasExited, "the server exited while starting");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), Cancel);
-            }
-        }
+        private async Task StartServerAsync() => Server = await ServerProcess.StartHealthyAsync(environment, baseAddress);
 
         private async Task<JsonElement> PostAsync(string path, object body)
         {
@@ -399,11 +375,6 @@ public sealed class ProcessFaultTests
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancel)}");
             return await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         }
-
-        private static IEnumerable<JsonElement> Flatten(JsonElement checklist)
-            => checklist.GetProperty("categories").EnumerateArray()
-                .SelectMany(c => c.GetProperty("subcategories").EnumerateArray())
-                .SelectMany(s => s.GetProperty("items").EnumerateArray());
 
         public async ValueTask DisposeAsync()
         {

@@ -72,9 +72,6 @@ public sealed class McpChecklistFilterTests : IAsyncLifetime
         await app.DisposeAsync();
     }
 
-    private static IEnumerable<JsonElement> Items(JsonElement checklist)
-        => checklist.GetProperty("categories").EnumerateArray().SelectMany(c => c.GetProperty("subcategories").EnumerateArray()).SelectMany(s => s.GetProperty("items").EnumerateArray());
-
     private Task<CallToolResult> GetChecklistAsync(Dictionary<string, object?> filters)
         => client.CallToolAsync("get_checklist", new Dictionary<string, object?>(filters) { ["organization_id"] = acme, ["project_id"] = project }, cancellationToken: Cancel).AsTask();
 
@@ -85,10 +82,10 @@ public sealed class McpChecklistFilterTests : IAsyncLifetime
         var open = await GetChecklistAsync(new() { ["status"] = "NotStarted" });
         var overdue = await GetChecklistAsync(new() { ["overdue"] = true });
 
-        Assert.Equal([doneItem], Items(done.StructuredContent!.Value).Select(i => i.GetProperty("id").GetGuid()));
-        Assert.DoesNotContain(doneItem, Items(open.StructuredContent!.Value).Select(i => i.GetProperty("id").GetGuid()));
-        Assert.NotEmpty(Items(open.StructuredContent!.Value));
-        Assert.Empty(Items(overdue.StructuredContent!.Value));
+        Assert.Equal([doneItem], Api.Support.ApiTestKit.ChecklistItems(done.StructuredContent!.Value).Select(i => i.GetProperty("id").GetGuid()));
+        Assert.DoesNotContain(doneItem, Api.Support.ApiTestKit.ChecklistItems(open.StructuredContent!.Value).Select(i => i.GetProperty("id").GetGuid()));
+        Assert.NotEmpty(Api.Support.ApiTestKit.ChecklistItems(open.StructuredContent!.Value));
+        Assert.Empty(Api.Support.ApiTestKit.ChecklistItems(overdue.StructuredContent!.Value));
     }
 
     [Fact]
@@ -99,13 +96,13 @@ public sealed class McpChecklistFilterTests : IAsyncLifetime
 
         var text = Assert.Single(compact.Content.OfType<TextContentBlock>()).Text;
         Assert.Equal(compact.StructuredContent!.Value.GetRawText(), JsonDocument.Parse(text).RootElement.GetRawText());
-        Assert.All(Items(compact.StructuredContent!.Value), i =>
+        Assert.All(Api.Support.ApiTestKit.ChecklistItems(compact.StructuredContent!.Value), i =>
         {
             Assert.True(i.TryGetProperty("version", out _));
             Assert.False(i.TryGetProperty("notes", out _));
             Assert.False(i.TryGetProperty("updatedAt", out _));
         });
-        var doneInFull = Assert.Single(Items(full.StructuredContent!.Value));
+        var doneInFull = Assert.Single(Api.Support.ApiTestKit.ChecklistItems(full.StructuredContent!.Value));
         Assert.Equal("Shipped.", doneInFull.GetProperty("notes").GetString());
         Assert.True(doneInFull.TryGetProperty("updatedAt", out _));
     }

@@ -21,6 +21,62 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// An address on a loopback port that was free a moment ago, for a server that must be told its own address before it
+    /// listens (PUBLIC_URL, an issuer other hosts reach). Another process could take the port in between; none here does.
+    /// </summary>
+    public static string FreeLoopbackAddress()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
+    }
+
+    /// <summary>Starts the server on <paramref name="baseAddress"/> and returns once <paramref name="healthPath"/> answers 200.</summary>
+    public static async Task<ServerProcess> StartHealthyAsync(IReadOnlyDictionary<string, string?> environment, string baseAddress, string healthPath = "/health")
+    {
+        var server = Start(environment, "--urls", baseAddress);
+        try
+        {
+            await server.WaitUntilHealthyAsync(baseAddress, healthPath);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Asks <paramref name="healthPath"/> until it answers 200; the assertion is "healthy within 60 s", not a fixed wait.</summary>
+    public async Task WaitUntilHealthyAsync(string baseAddress, string healthPath = "/health")
+    {
+        using var health = new HttpClient { BaseAddress = new Uri(baseAddress) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var last = "no answer";
+        while (true)
+        {
+            Assert.False(HasExited, $"the server exited while starting ({last})");
+            Assert.True(DateTime.UtcNow < deadline, $"the server was not healthy within 60 s ({last})");
+            try
+            {
+                using var answer = await health.GetAsync(new Uri(healthPath, UriKind.Relative), TestContext.Current.CancellationToken);
+                if (answer.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{healthPath} answered {(int)answer.StatusCode}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+        }
+    }
+
     public static ServerProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -77,10 +77,7 @@ internal sealed class TestApp : IAsyncDisposable
         var listenUrl = "http://127.0.0.1:0";
         if (listenOnPublicUrl)
         {
-            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            probe.Start();
-            listenUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}";
-            probe.Stop();
+            listenUrl = ServerProcess.FreeLoopbackAddress();
             configuration[ServerSettings.PublicUrlKey] = listenUrl;
         }
 

@@ -79,10 +79,14 @@ internal static class ApiTestKit
     public static async Task<IReadOnlyList<JsonElement>> ItemsAsync(this OrgUser user, Guid projectId)
     {
         var checklist = await user.Client.GetFromJsonAsync<JsonElement>($"{OrgPath(user.OrgId)}/projects/{projectId}/checklist", Cancel);
-        return [.. checklist.GetProperty("categories").EnumerateArray()
-            .SelectMany(c => c.GetProperty("subcategories").EnumerateArray())
-            .SelectMany(s => s.GetProperty("items").EnumerateArray())];
+        return [.. ChecklistItems(checklist)];
     }
+
+    /// <summary>The items of a checklist document (REST or MCP: categories, their subcategories, their items), in its order.</summary>
+    public static IEnumerable<JsonElement> ChecklistItems(JsonElement checklist)
+        => checklist.GetProperty("categories").EnumerateArray()
+            .SelectMany(c => c.GetProperty("subcategories").EnumerateArray())
+            .SelectMany(s => s.GetProperty("items").EnumerateArray());
 
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
         => await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
