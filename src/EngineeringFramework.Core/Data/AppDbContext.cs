@@ -27,7 +27,7 @@ namespace EngineeringFramework.Core.Data;
 /// by <see cref="ForTenant"/>, and forgotten when the lease ends (<see cref="Dispose"/>), so a context can never
 /// carry one request's organization into the next: without a tenant, every tenant-filtered query finds nothing.
 /// </remarks>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+public abstract partial class AppDbContext(DbContextOptions options) : DbContext(options)
 {
     private ITenantContext? tenant;
 
@@ -172,37 +172,6 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
                 // The original value stays in the UPDATE's WHERE clause, so a stale writer updates 0 rows.
                 entry.Entity.Version = entry.OriginalValues.GetValue<long>(nameof(IVersioned.Version)) + 1;
             }
-        }
-    }
-
-    private void ApplyTenantFilters(ModelBuilder modelBuilder)
-    {
-        foreach (var entityType in modelBuilder.Model.GetEntityTypes())
-        {
-            if (typeof(ISystemOrOrganizationOwned).IsAssignableFrom(entityType.ClrType))
-            {
-                // e => e.OrganizationId == null || e.OrganizationId == this.CurrentOrganizationId
-                var shared = Expression.Parameter(entityType.ClrType, "e");
-                var owner = Expression.Property(shared, nameof(ISystemOrOrganizationOwned.OrganizationId));
-                var sharedBody = Expression.OrElse(
-                    Expression.Equal(owner, Expression.Constant(null, typeof(Guid?))),
-                    Expression.Equal(owner, Expression.Convert(Expression.Property(Expression.Constant(this), nameof(CurrentOrganizationId)), typeof(Guid?))));
-                modelBuilder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter.Name, Expression.Lambda(sharedBody, shared));
-                continue;
-            }
-
-            if (!typeof(IOrganizationOwned).IsAssignableFrom(entityType.ClrType))
-            {
-                continue;
-            }
-
-            // e => e.OrganizationId == this.CurrentOrganizationId (Organization compares its own Id).
-            var parameter = Expression.Parameter(entityType.ClrType, "e");
-            var ownerProperty = entityType.ClrType == typeof(Organization) ? nameof(Organization.Id) : nameof(IOrganizationOwned.OrganizationId);
-            var body = Expression.Equal(
-                Expression.Property(parameter, ownerProperty),
-                Expression.Property(Expression.Constant(this), nameof(CurrentOrganizationId)));
-            modelBuilder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter.Name, Expression.Lambda(body, parameter));
         }
     }
 }

@@ -45,7 +45,8 @@ public sealed class SecretBoxTests
         {
             var tampered = (byte[])sealedValue.Clone();
             tampered[index] ^= (byte)(1 << bit);
-            Assert.Throws<SecretBoxException>(() => Box.Open(tampered, Owner, Purpose));
+            // One message for every cause, so the answer tells an attacker nothing about which part failed.
+            Assert.Equal("The sealed value failed authentication.", Assert.Throws<SecretBoxException>(() => Box.Open(tampered, Owner, Purpose)).Message);
         }
     }
 
@@ -73,6 +74,52 @@ public sealed class SecretBoxTests
         Assert.Throws<SecretBoxException>(() => Box.Open(sealedValue, "a", "bc"));
     }
 
+    /// <summary>
+    /// Every organization's owner string has the same length ("organization:" and a GUID), so the binding must rest on
+    /// the owner's bytes, not only on its length; the same for purposes.
+    /// </summary>
+    [Theory]
+    [InlineData("organization:0193c1c6-8a5e-7000-9000-000000000001", "organization:0193c1c6-8a5e-7000-9000-000000000002", Purpose, Purpose)]
+    [InlineData(Owner, Owner, "github-token", "github-tokem")]
+    public void An_owner_or_purpose_of_the_same_length_differing_in_one_character_does_not_open_the_value(string owner, string otherOwner, string purpose, string otherPurpose)
+    {
+        var sealedValue = Box.Seal("ghp_exampletoken", owner, purpose);
+
+        var refused = Assert.Throws<SecretBoxException>(() => Box.Open(sealedValue, otherOwner, otherPurpose));
+        Assert.Equal("The sealed value failed authentication.", refused.Message);
+    }
+
+    /// <summary>
+    /// The owner's length prefix is what keeps these two apart: without it, owner "x" with purpose "\u0001\0\0\0z" and
+    /// owner "x\u0005\0\0\0" with purpose "z" give the same associated data.
+    /// </summary>
+    [Fact]
+    public void An_owner_that_ends_like_a_length_prefix_cannot_borrow_the_start_of_the_purpose()
+    {
+        var sealedValue = Box.Seal("x", "x", "\u0001\0\0\0z");
+
+        Assert.Throws<SecretBoxException>(() => Box.Open(sealedValue, "x\u0005\0\0\0", "z"));
+    }
+
+    [Fact]
+    public void An_empty_secret_seals_to_the_shortest_value_and_opens_again()
+    {
+        var sealedValue = Box.Seal(string.Empty, Owner, Purpose);
+
+        Assert.Equal(1 + SecretBox.NonceSize + SecretBox.TagSize, sealedValue.Length);
+        Assert.Equal(string.Empty, Box.OpenString(sealedValue, Owner, Purpose));
+    }
+
+    [Theory]
+    [InlineData("", Purpose)]
+    [InlineData(Owner, "")]
+    public void A_value_cannot_be_sealed_or_opened_without_an_owner_and_a_purpose(string owner, string purpose)
+    {
+        Assert.Throws<ArgumentException>(() => Box.Seal("ghp_exampletoken", owner, purpose));
+        var sealedValue = Box.Seal("ghp_exampletoken", Owner, Purpose);
+        Assert.Throws<ArgumentException>(() => Box.Open(sealedValue, owner, purpose));
+    }
+
     [Fact]
     public void Another_key_cannot_open_the_value()
     {
@@ -89,8 +136,8 @@ public sealed class SecretBoxTests
         var otherVersion = (byte[])sealedValue.Clone();
         otherVersion[0] = 2;
 
-        Assert.Throws<SecretBoxException>(() => Box.Open(otherVersion, Owner, Purpose));
-        Assert.Throws<SecretBoxException>(() => Box.Open(sealedValue.AsSpan(0, 20), Owner, Purpose));
+        Assert.Equal("Unknown sealed value format version 2.", Assert.Throws<SecretBoxException>(() => Box.Open(otherVersion, Owner, Purpose)).Message);
+        Assert.Equal("The sealed value is too short.", Assert.Throws<SecretBoxException>(() => Box.Open(sealedValue.AsSpan(0, 20), Owner, Purpose)).Message);
     }
 
     [Fact]

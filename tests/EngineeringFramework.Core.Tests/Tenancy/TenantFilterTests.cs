@@ -133,8 +133,9 @@ public sealed partial class TenantFilterTests
         var tenant = new TenantContext();
         tenant.Set(Guid.CreateVersion7());
 
-        Assert.Throws<InvalidOperationException>(() => tenant.Set(Guid.CreateVersion7()));
-        Assert.Throws<EngineeringFramework.Core.UseCases.NotFoundException>(() => new TenantContext().Set(Guid.Empty));
+        Assert.Equal("The tenant of this scope is already set to another organization.", Assert.Throws<InvalidOperationException>(() => tenant.Set(Guid.CreateVersion7())).Message);
+        // The all-zero id names no organization: the caller is told it was not found (a 404 naming what), never a 500.
+        Assert.Equal("Organization was not found.", Assert.Throws<EngineeringFramework.Core.UseCases.NotFoundException>(() => new TenantContext().Set(Guid.Empty)).Message);
     }
 
     private static async Task<(Guid A, Guid B)> SeedTwoOrganizationsAsync(TestDatabase database)

@@ -113,6 +113,31 @@ public sealed class BearerTokenForgeryTests(BearerTokenFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Token_without_an_expiry_is_refused()
+    {
+        var claims = Jwt.Claims(fixture.Audiences.Issuer, fixture.Audiences.Api, Now);
+        claims.Remove("exp");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallMeAsync(Jwt.Create(Jwt.Header("RS256", Kid), claims, Jwt.Rs256(fixture.Keys.Current.Rsa))));
+    }
+
+    /// <summary>The refusal says only "Bearer": why a token failed (expired, wrong audience, bad signature) helps a forger, not a client.</summary>
+    [Fact]
+    public async Task A_refused_token_is_answered_without_the_reason()
+    {
+        var expired = Jwt.Create(Jwt.Header("RS256", Kid), Jwt.Claims(fixture.Audiences.Issuer, fixture.Audiences.Api, Now, notBefore: TimeSpan.FromMinutes(-20), expires: TimeSpan.FromMinutes(-10)), Jwt.Rs256(fixture.Keys.Current.Rsa));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/me", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", expired);
+
+        using var response = await fixture.App.Client.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.True(string.IsNullOrEmpty(challenge.Parameter), $"the challenge says why: {challenge.Parameter}");
+    }
+
+    [Fact]
     public async Task Token_not_yet_valid_is_refused_beyond_the_clock_skew()
     {
         var token = Jwt.Create(Jwt.Header("RS256", Kid), Jwt.Claims(fixture.Audiences.Issuer, fixture.Audiences.Api, Now, notBefore: TimeSpan.FromSeconds(45), expires: TimeSpan.FromMinutes(10)), Jwt.Rs256(fixture.Keys.Current.Rsa));
