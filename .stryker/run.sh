@@ -17,13 +17,19 @@ server_tests="tests/EngineeringFramework.Server.Tests/EngineeringFramework.Serve
 c="FullyQualifiedName~EngineeringFramework.Core.Tests"
 s="FullyQualifiedName~EngineeringFramework.Server.Tests"
 
-# One line per area, fields separated by ";": name; project mutated; files (globs, spaces between; {from..to} limits
-# to lines); the tests that guard them (a dotnet test filter); the test projects (spaces between).
+# One line per area, fields separated by ";": name; project mutated; files (globs, spaces between); the tests that
+# guard them (a dotnet test filter); the test projects (spaces between).
+#
+# Not here: code that runs once per process. Stryker switches mutants on inside one long-lived test process, so a
+# mutant in what is built once and cached (EF Core's model, with the tenant query filter of
+# Data/AppDbContext.TenantFilters.cs) is never seen and "survives" falsely. Those were broken by hand instead, each
+# once, with the tenancy tests run against the break (issue 17's note has the table): every break that changes
+# behaviour turned them red.
 areas=(
   "crypto; $core; **/Crypto/*.cs; $c.Crypto; $core_tests"
-  "tenancy; $core; **/Tenancy/*.cs **/Data/AppDbContext.TenantFilters.cs; $c.Tenancy; $core_tests"
+  "tenancy; $core; **/Tenancy/*.cs; $c.Tenancy; $core_tests"
   "members; $core; **/Members/SerializedMembershipChange.cs **/Members/MemberService.cs **/Members/InvitationService.cs **/Members/InvitationToken.cs; $c.Members; $core_tests"
-  "authorizer; $core; **/Authorization/Authorizer.cs; $c.Organizations; $core_tests"
+  "authorizer; $core; **/Authorization/Authorizer.cs; $c.Organizations|$c.McpAccess; $core_tests"
   "webhook; $core; **/GitHubSync/GitHubWebhookReceiver.cs **/GitHubSync/GitHubSecrets.cs; $c.GitHubSync.GitHubSyncTests|$s.GitHubSync.GitHubWebhookTests; $core_tests $server_tests"
   "tokens; $server; **/Identity/Tokens/BearerTokenValidation.cs **/Identity/Tokens/RememberingTokenHandler.cs **/Mcp/McpContext.cs **/Mcp/McpCaller.cs; $s.Identity.BearerTokenForgeryTests|$s.Identity.RememberingTokenHandlerTests|$s.Identity.SigningKeyRotationTests|$s.Identity.RevocationTests.A_client_revoking_its_token|$s.Mcp.McpContextTests|$s.Mcp.McpToolsTests.Grant_in_one_organization; $server_tests"
 )
@@ -39,7 +45,7 @@ for line in "${areas[@]}"; do
   if (( $# > 0 )) && [[ " $* " != *" $name "* ]]; then continue; fi
   args=(--config-file "$root/.stryker/security.json" --output "$root/artifacts/stryker/$name" --test-case-filter "$filter")
   for glob in $files; do args+=(--mutate "$glob"); done
-  args+=(--test-project); for p in $projects; do args+=("$root/$p"); done
+  for p in $projects; do args+=(--test-project "$root/$p"); done
   echo "== $name"
   rm -rf "$root/artifacts/stryker/$name"
   # Stryker finds the project to mutate from the folder it runs in.

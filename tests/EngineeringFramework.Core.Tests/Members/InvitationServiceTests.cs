@@ -229,6 +229,36 @@ public sealed partial class InvitationServiceTests
     }
 
     [Fact]
+    public async Task Inviting_an_address_again_or_revoking_one_invitation_leaves_every_other_invitation_pending()
+    {
+        await using var team = await CreateAsync();
+        var dora = await InviteAsync(team, team.Ada, "dora@example.com");
+        var erin = await InviteAsync(team, team.Ada, "erin@example.com");
+        var carl = await InviteAsync(team, team.Ada, "carl@example.com");
+
+        var carlAgain = await InviteAsync(team, team.Ada, "carl@example.com");
+        await team.Use<InvitationService>(s => s.RevokeAsync(team.Ada, team.Acme, dora.Id, Cancel));
+
+        var pending = await team.Use<InvitationService, IReadOnlyList<InvitationSummary>>(s => s.ListPendingAsync(team.Ada, team.Acme, Cancel));
+        Assert.Equal(new[] { carlAgain.Id, erin.Id }.Order(), pending.Select(i => i.Id).Order());
+        Assert.DoesNotContain(carl.Id, pending.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Pending_invitations_are_listed_newest_first_and_those_of_one_instant_by_id()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var team = await CreateAsync(null, time);
+        var first = await InviteAsync(team, team.Ada, "dora@example.com");
+        time.Advance(TimeSpan.FromMinutes(1));
+        var sameInstant = new[] { await InviteAsync(team, team.Ada, "erin@example.com"), await InviteAsync(team, team.Ada, "fred@example.com") };
+
+        var pending = await team.Use<InvitationService, IReadOnlyList<InvitationSummary>>(s => s.ListPendingAsync(team.Ada, team.Acme, Cancel));
+
+        Assert.Equal([.. sameInstant.Select(i => i.Id).Order(), first.Id], pending.Select(i => i.Id));
+    }
+
+    [Fact]
     public async Task Inviting_an_existing_member_is_a_conflict()
     {
         await using var team = await CreateAsync();

@@ -132,8 +132,14 @@ public sealed class MemberServiceTests
     {
         await using var team = await Team.CreateAsync(provider);
 
-        await Assert.ThrowsAsync<ConflictException>(() => ChangeRoleAsync(team, team.Ada, team.Ada, MembershipRole.Member));
-        await Assert.ThrowsAsync<ConflictException>(() => RemoveAsync(team, team.Ada, team.Ada));
+        var demoted = await Assert.ThrowsAsync<ConflictException>(() => ChangeRoleAsync(team, team.Ada, team.Ada, MembershipRole.Member));
+        var removed = await Assert.ThrowsAsync<ConflictException>(() => RemoveAsync(team, team.Ada, team.Ada));
+        // Setting the role the last admin already has changes nothing, so it is no demotion and succeeds.
+        var unchanged = await ChangeRoleAsync(team, team.Ada, team.Ada, MembershipRole.Admin);
+
+        Assert.Equal("The last admin cannot be demoted; make another member an admin first.", demoted.Message);
+        Assert.Equal("The last admin cannot be removed; make another member an admin first.", removed.Message);
+        Assert.Equal(MembershipRole.Admin, unchanged.Role);
 
         Assert.True(await team.CheckAsync(team.Ada, "admin", Fga.Organization(team.Acme)));
         await using var db = team.AcmeDb();

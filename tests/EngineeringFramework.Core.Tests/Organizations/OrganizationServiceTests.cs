@@ -70,7 +70,8 @@ public sealed class OrganizationServiceTests
         {
             var organizations = sp.GetRequiredService<OrganizationService>();
             Assert.Equal(MembershipRole.Member, (await organizations.GetAsync(ben, acme.Id, Cancel)).Role);
-            await Assert.ThrowsAsync<ForbiddenException>(() => organizations.RenameAsync(ben, acme.Id, new("Ben's"), Cancel));
+            var refused = await Assert.ThrowsAsync<ForbiddenException>(() => organizations.RenameAsync(ben, acme.Id, new("Ben's"), Cancel));
+            Assert.Equal("You may not do this to the organization.", refused.Message);
         });
         await core.InScopeAsync(sp => Assert.ThrowsAsync<ForbiddenException>(() => sp.GetRequiredService<OrganizationService>().DeleteAsync(ben, acme.Id, new("Acme"), Cancel)));
     }
