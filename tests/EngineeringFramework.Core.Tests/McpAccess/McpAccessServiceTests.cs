@@ -46,6 +46,22 @@ public sealed class McpAccessServiceTests
         Assert.Equal(0, await GrantCountAsync(team));
     }
 
+    /// <summary>The list the MCP surface asks for on every request: the organizations whose MCP server the caller may use.</summary>
+    [Fact]
+    public async Task The_organizations_with_access_are_those_granted_and_no_other()
+    {
+        await using var team = await Team.CreateAsync();
+        Task<IReadOnlyList<Guid>> WithAccessAsync(Caller caller) => team.Use<McpAccessService, IReadOnlyList<Guid>>(s => s.OrganizationsWithAccessAsync(caller, Cancel));
+        Assert.Empty(await WithAccessAsync(team.Ben));
+
+        await GrantAsync(team, team.Ada, team.Ben);
+        await team.Use<McpAccessService>(s => s.GrantAsync(team.Eve, team.Evil, new(team.Eve.UserId), Cancel));
+
+        Assert.Equal([team.Acme], await WithAccessAsync(team.Ben));
+        Assert.Equal([team.Evil], await WithAccessAsync(team.Eve));
+        Assert.Empty(await WithAccessAsync(team.Ada));
+    }
+
     [Fact]
     public async Task Admins_need_an_explicit_grant_too()
     {
