@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Checklists;

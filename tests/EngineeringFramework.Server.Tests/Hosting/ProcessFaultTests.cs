@@ -138,16 +138,18 @@ public sealed class ProcessFaultTests
     /// <summary>Rows of the entity's table whose column holds the id (table and column names come from the model, delimited).</summary>
     private static async Task<int> CountAsync(DbContext db, Microsoft.EntityFrameworkCore.Metadata.IEntityType type, string property, Guid id)
     {
-        var sql = db.GetService<Microsoft.EntityFrameworkCore.Storage.ISqlGenerationHelper>();
-        var query = "SELECT CAST(count(*) AS integer) AS \"Value\" FROM " + sql.DelimitIdentifier(type.GetTableName()!) + " WHERE " + sql.DelimitIdentifier(type.FindProperty(property)!.GetColumnName()) + " = {0}";
+        var query = "SELECT CAST(count(*) AS integer) AS \"Value\" FROM " + Delimited(db, type.GetTableName()!) + " WHERE " + Delimited(db, type.FindProperty(property)!.GetColumnName()) + " = {0}";
         return await db.Database.SqlQueryRaw<int>(query, id).SingleAsync(Cancel);
     }
 
     private static string ChecklistItemsTable(Deployment deployment)
     {
         using var db = deployment.Database.CreateContext(organizationId: null);
-        return db.GetService<Microsoft.EntityFrameworkCore.Storage.ISqlGenerationHelper>().DelimitIdentifier(db.Model.FindEntityType(typeof(Core.Checklists.ChecklistItem))!.GetTableName()!);
+        return Delimited(db, db.Model.FindEntityType(typeof(Core.Checklists.ChecklistItem))!.GetTableName()!);
     }
+
+    /// <summary>A table or column name from the model, quoted as the provider quotes it.</summary>
+    private static string Delimited(DbContext db, string name) => db.GetService<Microsoft.EntityFrameworkCore.Storage.ISqlGenerationHelper>().DelimitIdentifier(name);
 
     private static async Task<long> ScalarAsync(Npgsql.NpgsqlConnection connection, string sql)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EngineeringFramework.Core.Mail;
 using EngineeringFramework.Server.Hosting;
 
