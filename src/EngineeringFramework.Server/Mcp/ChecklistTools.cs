@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EngineeringFramework.Core.Checklists;
@@ -66,7 +67,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id.")] Guid project_id,
         [Description("The checklist item's id.")] Guid item_id,
-        [Description("The item's current version, for optimistic concurrency.")] long version,
+        [Description("The item's current version, for optimistic concurrency.")][Range(0, long.MaxValue)] long version,
         [Description("New status.")] ChecklistItemStatus? status = null,
         [Description("New notes in markdown (replaces the existing notes).")] string? notes = null,
         [Description("An http(s) link to evidence (a document, a pull request, a dashboard), added to the item's evidence links.")] string? evidence_link = null,

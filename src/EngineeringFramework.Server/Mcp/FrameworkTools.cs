@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using EngineeringFramework.Core.Frameworks.Versions;
 using ModelContextProtocol.Server;
 
@@ -21,7 +22,7 @@ internal sealed class FrameworkTools(IHttpContextAccessor http, FrameworkBrowser
     public Task<FrameworkSearchResult> SearchFrameworkAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("Words to look for, e.g. 'rollback database'.")] string query,
-        [Description("At most this many results (1-50, default 20).")] int limit = 20,
+        [Description("At most this many results (1-50, default 20).")][Range(1, 50)] int limit = 20,
         CancellationToken cancellationToken = default)
         => McpErrors.Run(async () => new FrameworkSearchResult(await framework.SearchAsync(http.ForOrganization(organization_id), organization_id, new FrameworkSearchRequest(query, limit), cancellationToken)));
 }

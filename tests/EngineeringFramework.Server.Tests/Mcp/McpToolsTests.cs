@@ -146,6 +146,12 @@ public sealed class McpToolsTests : IAsyncLifetime
         { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":1,"status":"Finished"}""", "status" },
         { "create_project", """{"organization_id":"{acme}","department_id":"{project}","name":"Dated","target_date":"2027-13-45"}""", "target_date" },
         { "get_checklist", """{"organization_id":"{acme}","project_id":"{project}","compact":"yes"}""", "compact" },
+        // Numbers a .NET integer cannot hold, or JSON Schema's "integer" takes but the binding does not (1.0, 1e30).
+        { "search_framework", """{"organization_id":"{acme}","query":"rollback","limit":99999999999}""", "limit: 99999999999 should be at most 50" },
+        { "search_framework", """{"organization_id":"{acme}","query":"rollback","limit":0}""", "limit: 0 should be at least 1" },
+        { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":1e30}""", "version: 1e30 is not a whole number" },
+        { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":2.0}""", "version: 2.0 is not a whole number" },
+        { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":9223372036854775808}""", "version: 9223372036854775808" },
     };
 
     [Theory]
