@@ -30,7 +30,7 @@ areas=(
   "tenancy; $core; **/Tenancy/*.cs; $c.Tenancy; $core_tests"
   "members; $core; **/Members/SerializedMembershipChange.cs **/Members/MemberService.cs **/Members/InvitationService.cs **/Members/InvitationToken.cs; $c.Members; $core_tests"
   "authorizer; $core; **/Authorization/Authorizer.cs; $c.Organizations|$c.McpAccess; $core_tests"
-  "webhook; $core; **/GitHubSync/GitHubWebhookReceiver.cs **/GitHubSync/GitHubSecrets.cs; $c.GitHubSync.GitHubSyncTests|$s.GitHubSync.GitHubWebhookTests; $core_tests $server_tests"
+  "webhook; $core; **/GitHubSync/GitHubWebhookReceiver.cs **/GitHubSync/GitHubSecrets.cs; $c.GitHubSync.GitHubSyncTests|$c.GitHubSync.GitHubWebhookReceiverTests|$s.GitHubSync.GitHubWebhookTests; $core_tests $server_tests"
   "tokens; $server; **/Identity/Tokens/BearerTokenValidation.cs **/Identity/Tokens/RememberingTokenHandler.cs **/Mcp/McpContext.cs **/Mcp/McpCaller.cs; $s.Identity.BearerTokenForgeryTests|$s.Identity.RememberingTokenHandlerTests|$s.Identity.SigningKeyRotationTests|$s.Identity.ExternalAuthorityTests|$s.Identity.RevocationTests.A_client_revoking_its_token|$s.Mcp.McpContextTests|$s.Mcp.McpToolsTests.Grant_in_one_organization; $server_tests"
 )
 

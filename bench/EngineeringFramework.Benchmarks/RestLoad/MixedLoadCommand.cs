@@ -120,10 +120,14 @@ internal static class MixedLoadCommand
         long next = -1;
 
         var memory = new List<(double Seconds, long Rss)>();
+        var samples = new List<(double Seconds, int Threads, double CpuMs)>();
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampler = server is null ? Task.CompletedTask : Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+            // Every second: the server's threads and CPU time (to tell a busy server from a waiting one when latency
+            // spikes), and every fifth second its memory.
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            var tick = 0;
             while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
             {
                 server.Refresh();
@@ -132,7 +136,11 @@ internal static class MixedLoadCommand
                 {
                     lock (memory)
                     {
-                        memory.Add((seconds, server.WorkingSet64));
+                        samples.Add((seconds, server.Threads.Count, server.TotalProcessorTime.TotalMilliseconds));
+                        if (tick++ % 5 == 0)
+                        {
+                            memory.Add((seconds, server.WorkingSet64));
+                        }
                     }
                 }
             }
@@ -186,6 +194,7 @@ internal static class MixedLoadCommand
             Console.WriteLine($"server RSS by minute (MB, mean of 5 s samples): {string.Join("  ", minutes)}; peak {server.PeakWorkingSet64 / (1024 * 1024):N0} MB");
         }
 
+        ReportSlowSeconds(workers, measureFrom, samples);
         Console.WriteLine($"machine load after: {CommandOptions.LoadAverage()}");
         return errors == 0 ? 0 : 1;
     }
@@ -305,6 +314,28 @@ internal static class MixedLoadCommand
     private static double Percentile(long[] sorted, double q)
         => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
 
+    /// <summary>
+    /// The five seconds of the run whose requests waited longest on the server (from being sent, not from being
+    /// scheduled, so a backlog in the generator is not counted), each with the server's threads and CPU use in that
+    /// second: a stall with the CPU busy is the server working (garbage collection, a slow query); with the CPU idle and
+    /// threads rising, it is waiting (thread-pool starvation, a lock, the database).
+    /// </summary>
+    private static void ReportSlowSeconds(MixedWorker[] workers, long measureFrom, List<(double Seconds, int Threads, double CpuMs)> samples)
+    {
+        var bySecond = workers.SelectMany(w => w.Sent)
+            .GroupBy(r => (int)((r.SentAt - measureFrom) / Stopwatch.Frequency))
+            .Select(g => (Second: g.Key, Count: g.Count(), Max: g.Max(r => r.Service) * 1000.0 / Stopwatch.Frequency))
+            .OrderByDescending(g => g.Max).Take(5).OrderBy(g => g.Second).ToList();
+        var lines = bySecond.Select(g =>
+        {
+            var sample = samples.FirstOrDefault(x => x.Seconds >= g.Second + 1);
+            var before = samples.LastOrDefault(x => x.Seconds < g.Second + 1);
+            var cpu = sample.Seconds > 0 && before.Seconds > 0 ? (sample.CpuMs - before.CpuMs) / ((sample.Seconds - before.Seconds) * 10) : double.NaN;
+            return string.Create(CultureInfo.InvariantCulture, $"s{g.Second}: {g.Count} sent, slowest {g.Max:0} ms, server CPU {cpu:0} %, threads {sample.Threads}");
+        });
+        Console.WriteLine($"slowest seconds (server time from send): {string.Join("; ", lines)}");
+    }
+
     private static TimeSpan CpuOf(Process? process)
     {
         if (process is null)
@@ -360,6 +391,9 @@ internal static class MixedLoadCommand
 
         public List<long>[] Latencies { get; } = [[], [], []];
 
+        /// <summary>When each measured request was sent and how long the server took to answer it (Stopwatch ticks).</summary>
+        public List<(long SentAt, long Service)> Sent { get; } = [];
+
         public int[] Errors { get; } = new int[3];
 
         public string?[] FirstError { get; } = new string?[3];
@@ -367,6 +401,7 @@ internal static class MixedLoadCommand
         public async Task NextAsync(long scheduled, bool record, long measureTo, CancellationToken cancellationToken)
         {
             var n = sent++;
+            var sentAt = Stopwatch.GetTimestamp();
             var operation = (n % 10) switch
             {
                 3 => Operation.Update,
@@ -398,6 +433,7 @@ internal static class MixedLoadCommand
                 return;
             }
 
+            Sent.Add((sentAt, done - sentAt));
             if (error is null)
             {
                 Latencies[(int)operation].Add(done - scheduled);
