@@ -89,4 +89,49 @@ public sealed class OrganizationArchivesApiTests(ApiWorld world) : IClassFixture
         await response.AssertValidationProblemAsync(field);
         Assert.Equal(before, await world.App.SnapshotAsync());
     }
+
+    /// <summary>
+    /// The import takes a body of up to <see cref="Core.OrganizationArchives.OrganizationArchiveLimits.MaxBytes"/> (32 MB,
+    /// as the README says): an archive padded with JSON whitespace to exactly that size is imported, and one byte more is
+    /// a 413 problem document with nothing written.
+    /// </summary>
+    [Fact]
+    public async Task An_archive_of_exactly_32_MB_is_imported_and_one_byte_more_is_a_413_problem_with_nothing_written()
+    {
+        const int limit = 32 * 1024 * 1024;
+        Assert.Equal(limit, Core.OrganizationArchives.OrganizationArchiveLimits.MaxBytes);
+        var export = await world.Ada.Client.GetStringAsync($"{ApiTestKit.OrgPath(world.Ada.OrgId)}/export", Cancel);
+        var size = Encoding.UTF8.GetByteCount(export);
+
+        var before = await world.App.SnapshotAsync();
+        var tooLarge = await ImportAsync(Padded(export, limit + 1 - size));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(413, (await tooLarge.ReadJsonAsync()).GetProperty("status").GetInt32());
+        Assert.Equal(before, await world.App.SnapshotAsync());
+
+        var atTheLimit = await ImportAsync(Padded(export, limit - size));
+        Assert.True(atTheLimit.StatusCode == HttpStatusCode.Created, await atTheLimit.Content.ReadAsStringAsync(Cancel));
+    }
+
+    /// <summary>
+    /// Sent as a client that expects a refusal before the body would send it (<c>Expect: 100-continue</c>): the 413 comes
+    /// before the body is read, and without waiting for it the client may find the connection closed mid-upload.
+    /// </summary>
+    private async Task<HttpResponseMessage> ImportAsync(ByteArrayContent body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/organizations/import") { Content = body };
+        request.Headers.ExpectContinue = true;
+        return await world.Mallory.Client.SendAsync(request, Cancel);
+    }
+
+    /// <summary>The archive with <paramref name="spaces"/> spaces before its closing brace: the same JSON, a larger body.</summary>
+    private static ByteArrayContent Padded(string archive, int spaces)
+    {
+        var end = archive.LastIndexOf('}');
+        var bytes = Encoding.UTF8.GetBytes(string.Concat(archive.AsSpan(0, end), new string(' ', spaces), archive.AsSpan(end)));
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
 }
