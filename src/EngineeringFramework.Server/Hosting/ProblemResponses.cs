@@ -8,13 +8,16 @@ using Microsoft.AspNetCore.Http.Json;
 namespace EngineeringFramework.Server.Hosting;
 
 /// <summary>
-/// Every error is an RFC 9457 problem details document. Exception text and stack traces reach the
-/// client only in Development; elsewhere a 500 says nothing but its trace id.
+/// Every error is an RFC 9457 problem details document, except for a person's browser asking for a page, which gets
+/// the same answer as an HTML page in the product's layout (<see cref="Ui.Errors.BrowserErrors"/>). Exception text and
+/// stack traces reach the client only in Development; elsewhere a 500 says nothing but its trace id.
 /// </summary>
 internal static class ProblemResponses
 {
     public static IServiceCollection AddAppProblemDetails(this IServiceCollection services)
     {
+        // First of the writers, so it is the one used (see ProblemJsonWriter).
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
@@ -34,8 +37,10 @@ internal static class ProblemResponses
     {
         app.UseExceptionHandler();
         app.Use(RefuseUnknownCharset);
-        // Empty 4xx/5xx answers (404 for an unknown route, 405, 401 challenges) get a problem body too.
-        app.UseStatusCodePages();
+        // Empty 4xx/5xx answers (404 for an unknown route or a malformed id in a page's route, 405, 401 challenges) get a
+        // body too: a browser asking for a page gets the product's error page, every other client a problem document.
+        app.UseWhen(Ui.Errors.BrowserErrors.Wants, browser => browser.UseStatusCodePages(c => Ui.Errors.BrowserErrors.WriteAsync(c.HttpContext)));
+        app.UseWhen(c => !Ui.Errors.BrowserErrors.Wants(c), machine => machine.UseStatusCodePages());
         return app;
     }
 
@@ -80,7 +85,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
                 .GroupBy(e => ToCamelCasePath(e.PropertyName))
                 .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
             httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
+            return await WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 ProblemDetails = new HttpValidationProblemDetails(errors) { Status = 400, Title = "Invalid request", Detail = "One or more fields are invalid." },
@@ -92,7 +97,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             // Well-formed JSON with a value of the wrong type ("targetDate": "soon", "status": "Bogus"): a validation
             // problem naming the field, like any other invalid input. The exception's own text stays internal.
             httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
+            return await WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [$"'{field}' does not have a value of the expected type."] })
@@ -110,7 +115,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
             // for them. Not 409 either: no change of state makes it work for this caller; another account would.
             var refusedField = ToCamelCasePath(refused.Field);
             httpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
+            return await WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [refusedField] = [refused.Message] })
@@ -161,7 +166,7 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
         }
 
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        return await WriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
@@ -172,32 +177,41 @@ internal sealed partial class AppExceptionHandler(IProblemDetailsService problem
     /// <summary>
     /// A service the request needs could not answer: the authorization server (remote OpenFGA down, or the outbox could
     /// not be delivered), where nothing was decided, so the answer is neither 403 nor 404 and access is never granted; or
-    /// the database. Either way 503 with Retry-After, which a client may retry. Browsers get a page; API and MCP clients
-    /// a problem document.
+    /// the database. Either way 503 with Retry-After, which a client may retry. Browsers get the error page; API and MCP
+    /// clients a problem document.
     /// </summary>
     private async ValueTask<bool> WriteUnavailableAsync(HttpContext httpContext, Exception exception, string title, string detail)
     {
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         httpContext.Response.Headers.CacheControl = "no-store";
-        var path = httpContext.Request.Path;
-        var machine = path.StartsWithSegments("/api", StringComparison.Ordinal) || path.StartsWithSegments("/mcp", StringComparison.Ordinal);
-        if (!machine && httpContext.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
-        {
-            httpContext.Response.ContentType = "text/html; charset=utf-8";
-            await httpContext.Response.WriteAsync(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Temporarily unavailable</title></head>"
-                + "<body><main><h1>Temporarily unavailable</h1><p>" + detail + "</p></main></body></html>",
-                httpContext.RequestAborted);
-            return true;
-        }
-
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        return await WriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = 503, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// The problem document, or for a browser asking for a page the error page with the same status: a server error's page
+    /// carries the trace id (and the exception in Development only), a refusal, conflict or outage its own words.
+    /// </summary>
+    private async ValueTask<bool> WriteAsync(ProblemDetailsContext problem)
+    {
+        var context = problem.HttpContext;
+        if (!Ui.Errors.BrowserErrors.Wants(context))
+        {
+            return await problems.TryWriteAsync(problem);
+        }
+
+        var status = context.Response.StatusCode;
+        await Ui.Errors.BrowserErrors.WriteAsync(
+            context,
+            traceId: status >= 500 ? Activity.Current?.Id ?? context.TraceIdentifier : null,
+            detail: status >= 500 && environment.IsDevelopment() ? problem.Exception?.ToString() : null,
+            message: status is StatusCodes.Status403Forbidden or StatusCodes.Status409Conflict or StatusCodes.Status503ServiceUnavailable ? problem.ProblemDetails.Detail : null);
+        return true;
     }
 
     /// <summary>Seconds a client should wait; the delivery worker's first retry comes sooner.</summary>
