@@ -50,8 +50,30 @@ public sealed class MarkdownRendererTests
         Assert.Contains("<h2", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://example.com/guide\" rel=\"noopener noreferrer nofollow\">the guide</a>", html, StringComparison.Ordinal);
         Assert.Contains("<table>", html, StringComparison.Ordinal);
-        Assert.Contains("type=\"checkbox\"", html, StringComparison.Ordinal);
+        Assert.Contains("<ul class=\"criteria\">", html, StringComparison.Ordinal);
         Assert.Contains("<code>code</code>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_task_list_is_a_list_of_criteria_with_marks_and_no_inputs()
+    {
+        var html = Renderer.ToHtml("Done when:\n\n- [ ] the runbook is linked\n- [x] the owner is named\n\n1. [ ] not a task list in an ordered list\n");
+
+        Assert.DoesNotContain("<input", html, StringComparison.Ordinal);
+        Assert.Contains("<ul class=\"criteria\">", html, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"criterion\"><span class=\"criterion-mark\" aria-hidden=\"true\">\u2610</span> the runbook is linked</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"criterion\"><span class=\"criterion-mark criterion-met\" aria-hidden=\"true\">\u2611</span><span class=\"visually-hidden\">Met: </span> the owner is named</li>", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<input type=\"checkbox\" disabled>")]
+    [InlineData("- <input type=\"text\" disabled> x")]
+    public void Markup_posing_as_a_task_box_gains_nothing(string markdown)
+    {
+        var html = Renderer.ToHtml(markdown);
+
+        Assert.DoesNotContain("<input", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("criterion", html, StringComparison.Ordinal);
     }
 
     [Fact]

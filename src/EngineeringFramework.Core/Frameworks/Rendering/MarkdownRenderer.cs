@@ -45,10 +45,35 @@ public sealed class MarkdownRenderer
         var sanitizer = new HtmlSanitizer(options);
         sanitizer.PostProcessNode += (_, e) =>
         {
-            // Task-list boxes are display only; anything else posing as an input is removed.
-            if (e.Node is AngleSharp.Html.Dom.IHtmlInputElement input && (input.Type != "checkbox" || !input.IsDisabled))
+            // A task list ("- [ ] ...") in a definition of done is a list of criteria, not a form: its boxes would be
+            // unlabelled inputs nobody can tick. Each becomes a mark (hidden from screen readers) and, when ticked in the
+            // source, the word "Met:" for those who cannot see the mark; the list and its items get classes to style them.
+            // Any other input, or one posing as a task box, is removed.
+            if (e.Node is AngleSharp.Html.Dom.IHtmlInputElement input)
             {
-                input.Remove();
+                if (input.Type == "checkbox" && input.IsDisabled && input.ParentElement is { LocalName: "li" } item && item.ParentElement is { LocalName: "ul" } list)
+                {
+                    var met = input.IsChecked;
+                    var mark = input.Owner!.CreateElement("span");
+                    mark.ClassName = met ? "criterion-mark criterion-met" : "criterion-mark";
+                    mark.SetAttribute("aria-hidden", "true");
+                    mark.TextContent = met ? "\u2611" : "\u2610";
+                    input.Replace(mark);
+                    if (met)
+                    {
+                        var said = input.Owner.CreateElement("span");
+                        said.ClassName = "visually-hidden";
+                        said.TextContent = "Met: ";
+                        mark.After(said);
+                    }
+
+                    item.ClassName = "criterion";
+                    list.ClassName = "criteria";
+                }
+                else
+                {
+                    input.Remove();
+                }
             }
 
             // Links leave the product: no referrer, no window.opener.
