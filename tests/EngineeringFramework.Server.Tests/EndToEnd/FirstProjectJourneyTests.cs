@@ -85,9 +85,12 @@ public sealed partial class FirstProjectJourneyTests
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Platform", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByText("No projects in this department yet.")).ToBeVisibleAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(Project);
-        await page.GetByLabel("Description").FillAsync("A faster checkout.");
-        await page.GetByLabel("Target date").FillAsync("2027-03-31");
+        // The department page also offers its admin the department's own rename form: the project's fields are those of
+        // the "New project" section.
+        var newProject = page.GetByRole(AriaRole.Region, new() { Name = "New project" });
+        await newProject.GetByLabel("Name", new() { Exact = true }).FillAsync(Project);
+        await newProject.GetByLabel("Description").FillAsync("A faster checkout.");
+        await newProject.GetByLabel("Target date").FillAsync("2027-03-31");
         await chromium.ScreenshotAsync("new-project");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
 
