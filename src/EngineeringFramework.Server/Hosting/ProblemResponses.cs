@@ -39,9 +39,26 @@ internal static class ProblemResponses
         app.Use(RefuseUnknownCharset);
         // Empty 4xx/5xx answers (404 for an unknown route or a malformed id in a page's route, 405, 401 challenges) get a
         // body too: a browser asking for a page gets the product's error page, every other client a problem document.
-        app.UseWhen(Ui.Errors.BrowserErrors.Wants, browser => browser.UseStatusCodePages(c => Ui.Errors.BrowserErrors.WriteAsync(c.HttpContext)));
-        app.UseWhen(c => !Ui.Errors.BrowserErrors.Wants(c), machine => machine.UseStatusCodePages());
+        // Who is asking is looked at only once an answer is an empty error, not on every request.
+        app.UseStatusCodePages(WriteEmptyErrorAsync);
         return app;
+    }
+
+    /// <summary>The body of an empty error answer: the error page for a browser, otherwise what ASP.NET Core's own handler writes, a problem document.</summary>
+    private static async Task WriteEmptyErrorAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (Ui.Errors.BrowserErrors.Wants(http))
+        {
+            await Ui.Errors.BrowserErrors.WriteAsync(http);
+            return;
+        }
+
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = http.Response.StatusCode },
+        });
     }
 
     /// <summary>
