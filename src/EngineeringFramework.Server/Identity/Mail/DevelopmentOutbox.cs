@@ -37,6 +37,9 @@ internal static partial class DevelopmentOutbox
             .Select(name => Parse(name!, File.ReadAllText(Path.Combine(folder, name!))))];
     }
 
+    // The stamp's length: the format less the two quotes around its literal 'T'.
+    private static readonly int StampLength = OutboxMailSender.FileStampFormat.Replace("'", string.Empty, StringComparison.Ordinal).Length;
+
     internal static OutboxMessage Parse(string fileName, string text)
     {
         var headerEnd = text.IndexOf("\n\n", StringComparison.Ordinal) is var lf and >= 0 ? lf : text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
@@ -45,7 +48,7 @@ internal static partial class DevelopmentOutbox
         string Header(string name) => headers.Split('\n')
             .Select(l => l.TrimEnd('\r'))
             .FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.OrdinalIgnoreCase))?[(name.Length + 2)..] ?? string.Empty;
-        DateTimeOffset? written = fileName.Length >= 18 && DateTime.TryParseExact(fileName[..18], "yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+        DateTimeOffset? written = fileName.Length >= StampLength && DateTime.TryParseExact(fileName[..StampLength], OutboxMailSender.FileStampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
             ? new DateTimeOffset(at, TimeSpan.Zero)
             : null;
         var links = Link().Matches(body)

@@ -15,13 +15,16 @@ internal sealed partial class OutboxMailSender(ServerSettings settings, IHostEnv
     // Messages sent within one millisecond (one delivery round) still sort in the order they were sent.
     private static long sequence;
 
+    /// <summary>How each message's file name begins: the time it was written (UTC), so names sort in writing order.</summary>
+    public const string FileStampFormat = "yyyyMMdd'T'HHmmssfff";
+
     public static string Folder(string dataDirectory) => Path.Combine(dataDirectory, "outbox");
 
     public Task SendAsync(MailMessage mail, CancellationToken cancellationToken)
     {
         var folder = Folder(settings.DataDirectory);
         Directory.CreateDirectory(folder);
-        var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture);
+        var stamp = time.GetUtcNow().ToString(FileStampFormat, CultureInfo.InvariantCulture);
         var path = Path.Combine(folder, $"{stamp}-{Interlocked.Increment(ref sequence):D8}-{Guid.NewGuid():N}.eml");
         var text = new StringBuilder()
             .Append("To: ").AppendLine(mail.To)
