@@ -142,10 +142,7 @@ public sealed partial class MemberActionsPageTests : IAsyncLifetime
     private async Task<List<string>> InvitationLinksAsync(string email)
         => [.. (await Outbox.MessagesAsync(app))
             .Where(m => m.Contains("To: " + email, StringComparison.Ordinal) && m.Contains("/invitations/", StringComparison.Ordinal))
-            .Select(m => new Uri(InvitationLink().Match(m).Value).PathAndQuery)];
-
-    [GeneratedRegex(@"https?://\S+/invitations/[A-Za-z0-9_\-]+")]
-    private static partial Regex InvitationLink();
+            .Select(m => new Uri(UiSteps.InvitationLink().Match(m).Value).PathAndQuery)];
 
     [GeneratedRegex("name=\"_handler\" value=\"resend-([0-9a-f-]{36})\"")]
     private static partial Regex ResendForm();

@@ -61,8 +61,9 @@ internal static partial class UiSteps
         return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>An invitation link in a mailed message.</summary>
     [GeneratedRegex(@"https?://\S+/invitations/[A-Za-z0-9_\-]+")]
-    private static partial Regex InvitationLink();
+    internal static partial Regex InvitationLink();
 
     [GeneratedRegex("/orgs/[0-9a-f-]{36}/departments/([0-9a-f-]{36})$")]
     private static partial Regex DepartmentPath();
