@@ -26,6 +26,9 @@ public sealed record PatchProjectRequest
     public Optional<ProjectStatus> Status { get; init; }
 }
 
+/// <summary>Moves a project, with its checklist and history, to another department of the same organization.</summary>
+public sealed record MoveProjectRequest(Guid DepartmentId);
+
 /// <summary>Filters combine with AND; projects come sorted by name, then id.</summary>
 public sealed record ListProjectsRequest(Guid? DepartmentId = null, ProjectStatus? Status = null, Guid? LeadUserId = null, int Limit = 50, string? Cursor = null);
 
@@ -112,6 +115,11 @@ internal sealed class PatchProjectValidator : AbstractValidator<PatchProjectRequ
         When(r => r.Status.IsPresent, () =>
             RuleFor(r => r.Status.Value).IsInEnum().OverridePropertyName(nameof(PatchProjectRequest.Status)));
     }
+}
+
+internal sealed class MoveProjectValidator : AbstractValidator<MoveProjectRequest>
+{
+    public MoveProjectValidator() => RuleFor(r => r.DepartmentId).NotEmpty();
 }
 
 internal sealed class ListProjectsValidator : AbstractValidator<ListProjectsRequest>

@@ -204,6 +204,37 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
         return await WithProgressAsync(ToSummary(project), cancellationToken);
     }
 
+    /// <summary>
+    /// Moves the project to another department of the organization. The caller must both be able to update the project
+    /// and to create projects in the target department, so a move never puts a project where its mover could not have
+    /// made it. The department column and the <c>project#department</c> tuple change in the same save.
+    /// </summary>
+    public async Task<ProjectDetails> MoveAsync(Caller caller, Guid organizationId, Guid projectId, MoveProjectRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await new MoveProjectValidator().ValidateAndThrowAsync(request, cancellationToken);
+        await authorizer.EnsureAsync(caller, "can_update", Fga.Project(projectId), "can_view", What, cancellationToken);
+        await authorizer.EnsureAsync(caller, "can_create_project", Fga.Department(request.DepartmentId), "can_view", "Department", cancellationToken);
+        tenant.Set(organizationId);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException(What);
+
+        // The tenant filter limits the lookup to this organization: a department of another one is not found.
+        if (!await db.Departments.AnyAsync(d => d.Id == request.DepartmentId, cancellationToken))
+        {
+            throw new NotFoundException("Department");
+        }
+
+        if (project.DepartmentId != request.DepartmentId)
+        {
+            await relationships.DeleteAsync(Fga.Project(projectId), "department", Fga.Department(project.DepartmentId), cancellationToken);
+            relationships.Write(organizationId, Fga.Project(projectId), "department", Fga.Department(request.DepartmentId));
+            project.DepartmentId = request.DepartmentId;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return await WithProgressAsync(ToSummary(project), cancellationToken);
+    }
+
     /// <summary>Deletes the project with its checklist and history (database cascade) and every tuple about it.</summary>
     public async Task DeleteAsync(Caller caller, Guid organizationId, Guid projectId, CancellationToken cancellationToken)
     {

@@ -252,6 +252,50 @@ public sealed class ProjectServiceTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Moving_a_project_keeps_its_checklist_and_history_and_replaces_its_department_tuple(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider);
+        var platform = (await world.Departments(world.Ada, (d, c) => d.CreateAsync(c, world.Acme, new("Platform"), Cancel))).Id;
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        await world.UpdateItemAsync(project, await world.ItemAsync(project, "roadmap"), ChecklistItemStatus.Done);
+
+        var moved = await world.Projects(world.Ada, (p, c) => p.MoveAsync(c, world.Acme, project, new(platform), Cancel));
+
+        Assert.Equal(platform, moved.Project.DepartmentId);
+        Assert.Equal(1, moved.Progress.Done);
+        var inPlatform = await world.Projects(world.Ben, (p, c) => p.ListAsync(c, world.Acme, new(DepartmentId: platform), Cancel));
+        Assert.Equal([project], inPlatform.Items.Select(p => p.Id));
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        Assert.Equal(1, await db.ActivityEntries.CountAsync(a => a.ProjectId == project, Cancel));
+        Assert.Equal(
+            [Fga.Department(platform)],
+            await db.RelationshipTuples.Where(t => t.Object == Fga.Project(project) && t.Relation == "department").Select(t => t.User).ToListAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Moving_needs_update_on_the_project_and_create_in_the_target_and_a_department_of_the_same_organization()
+    {
+        await using var world = await ProjectWorld.CreateAsync();
+        var platform = (await world.Departments(world.Ada, (d, c) => d.CreateAsync(c, world.Acme, new("Platform"), Cancel))).Id;
+        var elsewhere = (await world.Departments(world.Eve, (d, c) => d.CreateAsync(c, world.Evil, new("Elsewhere"), Cancel))).Id;
+        var project = (await world.CreateProjectAsync(lead: world.Ben.UserId)).Project.Id;
+
+        // Ben leads the project (so may update it) but may not create projects in Platform.
+        await Assert.ThrowsAsync<ForbiddenException>(() => world.Projects(world.Ben, (p, c) => p.MoveAsync(c, world.Acme, project, new(platform), Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(world.Eve, (p, c) => p.MoveAsync(c, world.Acme, project, new(platform), Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.Projects(world.Ada, (p, c) => p.MoveAsync(c, world.Acme, project, new(elsewhere), Cancel)));
+        var invalid = await Assert.ThrowsAsync<ValidationException>(() => world.Projects(world.Ada, (p, c) => p.MoveAsync(c, world.Acme, project, new(Guid.Empty), Cancel)));
+
+        Assert.Equal("DepartmentId", Assert.Single(invalid.Errors).PropertyName);
+        await using var db = world.Core.Database.CreateContext(world.Acme);
+        Assert.Equal(world.Engineering, (await db.Projects.SingleAsync(Cancel)).DepartmentId);
+        Assert.Equal(
+            [Fga.Department(world.Engineering)],
+            await db.RelationshipTuples.Where(t => t.Object == Fga.Project(project) && t.Relation == "department").Select(t => t.User).ToListAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Delete_removes_the_project_its_checklist_history_and_tuples(DatabaseProvider provider)
     {
         await using var world = await ProjectWorld.CreateAsync(provider);

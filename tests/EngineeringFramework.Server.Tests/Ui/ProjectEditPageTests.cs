@@ -5,7 +5,7 @@ using EngineeringFramework.Server.Tests.Support;
 namespace EngineeringFramework.Server.Tests.Ui;
 
 /// <summary>
-/// Editing, archiving and deleting a project from its page, as the REST API allows: the same use cases, messages next to
+/// Editing, archiving, moving and deleting a project from its page, as the REST API allows: the same use cases, messages next to
 /// the field, a typed name to confirm the delete, and the forms offered only to those with the permission (the server
 /// refusing anyone else who posts them anyway, with nothing written).
 /// </summary>
@@ -58,6 +58,48 @@ public sealed class ProjectEditPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_moves_a_project_to_another_department_and_the_checklist_goes_with_it()
+    {
+        var platform = await UiSteps.CreateDepartmentAsync(admin, orgId, "Platform");
+        var before = await admin.GetAsync(ProjectPath);
+        var items = UiSteps.ItemIds(before);
+        Assert.Contains($"<option value=\"{platform}\"", before.Html, StringComparison.Ordinal);
+
+        using var moved = await admin.SubmitAsync(ProjectPath, "move-project", new() { ["Move.DepartmentId"] = platform.ToString() });
+
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        var after = await admin.GetAsync(ProjectPath);
+        Assert.Contains($"href=\"/orgs/{orgId}/departments/{platform}\"", after.Html, StringComparison.Ordinal);
+        Assert.Equal(items, UiSteps.ItemIds(after));
+
+        // Now in Platform, the only other department is the one it came from.
+        Assert.DoesNotContain($"<option value=\"{platform}\"", after.Html, StringComparison.Ordinal);
+        using var garbled = await admin.SubmitAsync(ProjectPath, "move-project", new() { ["Move.DepartmentId"] = "not-a-department" });
+        var refused = await Page.ReadAsync(garbled);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("id=\"move-department-error\"", refused.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Moving_to_another_organizations_department_is_refused_and_nothing_moves()
+    {
+        await UiSteps.CreateDepartmentAsync(admin, orgId, "Platform");
+        var (outsider, evil) = await UiBrowser.WithOrganizationAsync(app, "move-outsider@example.test", "Evil");
+        using var _outsider = outsider;
+        var theirs = await UiSteps.CreateDepartmentAsync(outsider, evil, "Elsewhere");
+        var before = await app.SnapshotAsync();
+
+        using var moved = await admin.SubmitAsync(ProjectPath, "move-project", new() { ["Move.DepartmentId"] = theirs.ToString() });
+
+        // The page itself loaded, so what the form named is missing from the current state: a conflict, said on the form.
+        var refused = await Page.ReadAsync(moved);
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Contains("Department was not found.", refused.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Elsewhere", refused.Html, StringComparison.Ordinal);
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task Deleting_a_project_needs_its_typed_name_and_takes_its_checklist_with_it()
     {
         var before = await app.SnapshotAsync();
@@ -73,8 +115,9 @@ public sealed class ProjectEditPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_member_is_offered_neither_form_and_posting_them_anyway_changes_nothing()
+    public async Task A_member_is_offered_none_of_the_forms_and_posting_them_anyway_changes_nothing()
     {
+        var platform = await UiSteps.CreateDepartmentAsync(admin, orgId, "Platform");
         var adminPage = await admin.GetAsync(ProjectPath);
         using var member = await UiSteps.JoinAsync(app, admin, orgId, "project-member@example.test");
 
@@ -82,18 +125,22 @@ public sealed class ProjectEditPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.DoesNotContain("edit-project", page.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("delete-project", page.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("move-project", page.Html, StringComparison.Ordinal);
 
         // The admin's forms, posted with the member's own valid antiforgery token.
         var token = (await member.GetAsync("/onboarding")).Form("create-organization")["__RequestVerificationToken"];
         var before = await app.SnapshotAsync();
         var edit = new Dictionary<string, string>(adminPage.Form("edit-project")) { ["__RequestVerificationToken"] = token };
         var remove = new Dictionary<string, string>(adminPage.Form("delete-project")) { ["__RequestVerificationToken"] = token };
+        var move = new Dictionary<string, string>(adminPage.Form("move-project")) { ["__RequestVerificationToken"] = token };
 
         using var edited = await member.PostAsync(ProjectPath, edit, new() { ["Edit.Name"] = "Taken over", ["Edit.Status"] = "Archived" });
         using var deleted = await member.PostAsync(ProjectPath, remove, new() { ["Remove.ConfirmName"] = "Checkout revamp" });
+        using var moved = await member.PostAsync(ProjectPath, move, new() { ["Move.DepartmentId"] = platform.ToString() });
 
         Assert.True(edited.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, edited.StatusCode.ToString());
         Assert.True(deleted.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, deleted.StatusCode.ToString());
+        Assert.True(moved.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, moved.StatusCode.ToString());
         Assert.Equal(before, await app.SnapshotAsync());
     }
 }

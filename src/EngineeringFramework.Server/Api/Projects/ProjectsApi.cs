@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EngineeringFramework.Server.Api.Projects;
 
-/// <summary><c>/api/v1/organizations/{orgId}/projects</c>: list with filters, create, read with progress, update, delete.</summary>
+/// <summary><c>/api/v1/organizations/{orgId}/projects</c>: list with filters, create, read with progress, update, move, delete.</summary>
 internal static class ProjectsApi
 {
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder endpoints)
@@ -23,6 +23,9 @@ internal static class ProjectsApi
         projects.MapPatch("/{projectId:guid}", PatchAsync).WithName("PatchProject")
             .WithSummary("Change only the fields sent (merge-patch: an absent field is kept, a null clears description, leadUserId or targetDate); same permission as PUT.")
             .Accepts<PatchProjectRequest>("application/merge-patch+json", "application/json")
+            .ProducesValidationProblem();
+        projects.MapPost("/{projectId:guid}/move", MoveAsync).WithName("MoveProject")
+            .WithSummary("Move the project, with its checklist and history, to another department (update the project, and create projects in the target department).")
             .ProducesValidationProblem();
         projects.MapDelete("/{projectId:guid}", DeleteAsync).WithName("DeleteProject")
             .WithSummary("Delete the project with its checklist and history (delete_projects).");
@@ -58,6 +61,9 @@ internal static class ProjectsApi
     /// <remarks>The body binds from <c>application/json</c> and any <c>+json</c> type, <c>application/merge-patch+json</c> (RFC 7396) included.</remarks>
     private static async Task<Ok<ProjectDetails>> PatchAsync(Guid orgId, Guid projectId, PatchProjectRequest request, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
         => TypedResults.Ok(await projects.PatchAsync(context.GetCaller(), orgId, projectId, request, cancellationToken));
+
+    private static async Task<Ok<ProjectDetails>> MoveAsync(Guid orgId, Guid projectId, MoveProjectRequest request, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
+        => TypedResults.Ok(await projects.MoveAsync(context.GetCaller(), orgId, projectId, request, cancellationToken));
 
     private static async Task<NoContent> DeleteAsync(Guid orgId, Guid projectId, HttpContext context, ProjectService projects, CancellationToken cancellationToken)
     {
