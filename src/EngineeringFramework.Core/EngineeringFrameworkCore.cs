@@ -5,6 +5,7 @@ using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.Members;
+using EngineeringFramework.Core.MyWork;
 using EngineeringFramework.Core.OrganizationArchives;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
@@ -54,6 +55,7 @@ public static class EngineeringFrameworkCore
         services.AddDepartments();
         services.AddProjects();
         services.AddChecklists();
+        services.AddMyWork();
         services.AddActivity();
         services.AddMembers(options.PublicUrl);
         services.AddRoleTemplates();

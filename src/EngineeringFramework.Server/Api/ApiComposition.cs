@@ -5,6 +5,7 @@ using EngineeringFramework.Server.Api.Checklists;
 using EngineeringFramework.Server.Api.Departments;
 using EngineeringFramework.Server.Api.McpAccess;
 using EngineeringFramework.Server.Api.Members;
+using EngineeringFramework.Server.Api.MyWork;
 using EngineeringFramework.Server.Api.Frameworks;
 using EngineeringFramework.Server.Api.GitHubSync;
 using EngineeringFramework.Server.Api.Organizations;
@@ -42,6 +43,7 @@ internal static class ApiComposition
         app.MapProjectsApi();
         app.MapChecklistsApi();
         app.MapActivityApi();
+        app.MapMyWorkApi();
         app.MapMembersApi();
         app.MapRoleTemplatesApi();
         app.MapMcpAccessApi();

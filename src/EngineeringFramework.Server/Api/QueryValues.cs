@@ -61,6 +61,23 @@ internal sealed class QueryValues
         return null;
     }
 
+    /// <summary><c>true</c> or <c>false</c> (any case); anything else names the parameter.</summary>
+    public bool? Bool(string? value, string name)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        failures.Add(new ValidationFailure(name, $"'{name}' must be true or false."));
+        return null;
+    }
+
     public void Fail(string name, string message) => failures.Add(new ValidationFailure(name, message));
 
     /// <summary>Throws the failures collected so far, all at once, for the one exception handler to answer.</summary>

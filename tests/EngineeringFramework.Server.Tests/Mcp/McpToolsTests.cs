@@ -124,7 +124,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
 
         Assert.Equal(
-            ["create_project", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_projects", "search_framework", "update_checklist_item", "whoami"],
+            ["create_project", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);

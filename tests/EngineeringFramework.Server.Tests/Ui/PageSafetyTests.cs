@@ -29,6 +29,7 @@ public sealed partial class PageSafetyTests
             $"/orgs/{orgId}/projects/{projectId}",
             $"/orgs/{orgId}/projects/{projectId}/items/{item}",
             $"/orgs/{orgId}/members",
+            $"/orgs/{orgId}/my-work",
             $"/orgs/{orgId}/settings",
             roles,
             Page.LocalPath(role.Headers.Location)!,
