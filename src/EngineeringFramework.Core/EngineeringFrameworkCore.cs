@@ -2,6 +2,7 @@ using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Departments;
+using EngineeringFramework.Core.Exports;
 using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Core.McpAccess;
 using EngineeringFramework.Core.Members;
@@ -56,6 +57,7 @@ public static class EngineeringFrameworkCore
         services.AddProjects();
         services.AddChecklists();
         services.AddMyWork();
+        services.AddExports();
         services.AddActivity();
         services.AddMembers(options.PublicUrl);
         services.AddRoleTemplates();

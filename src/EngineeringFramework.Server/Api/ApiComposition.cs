@@ -3,6 +3,7 @@ using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Server.Api.Activity;
 using EngineeringFramework.Server.Api.Checklists;
 using EngineeringFramework.Server.Api.Departments;
+using EngineeringFramework.Server.Api.Exports;
 using EngineeringFramework.Server.Api.McpAccess;
 using EngineeringFramework.Server.Api.Members;
 using EngineeringFramework.Server.Api.MyWork;
@@ -42,6 +43,7 @@ internal static class ApiComposition
         app.MapDepartmentsApi();
         app.MapProjectsApi();
         app.MapChecklistsApi();
+        app.MapExportsApi();
         app.MapActivityApi();
         app.MapMyWorkApi();
         app.MapMembersApi();

@@ -18,6 +18,7 @@ internal static class UiComposition
     {
         app.MapRazorComponents<App>();
         app.MapTemplateDownload();
+        app.MapExportDownloads();
         return app;
     }
 }

@@ -124,7 +124,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
 
         Assert.Equal(
-            ["create_project", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search_framework", "update_checklist_item", "whoami"],
+            ["create_project", "export_checklist", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
@@ -134,6 +134,9 @@ public sealed class McpToolsTests : IAsyncLifetime
         var status = tools["update_checklist_item"].JsonSchema.GetProperty("properties").GetProperty("status");
         Assert.Contains("NotApplicable", status.GetRawText(), StringComparison.Ordinal);
         Assert.Contains("organization_id", tools["get_project"].JsonSchema.GetProperty("required").GetRawText(), StringComparison.Ordinal);
+        Assert.True(tools["export_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
+        Assert.Equal(["markdown", "csv"], tools["export_checklist"].JsonSchema.GetProperty("properties").GetProperty("format").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("format", tools["export_checklist"].JsonSchema.GetProperty("required").GetRawText(), StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string, string> BadArguments => new()
@@ -146,6 +149,8 @@ public sealed class McpToolsTests : IAsyncLifetime
         { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":1,"status":"Finished"}""", "status" },
         { "create_project", """{"organization_id":"{acme}","department_id":"{project}","name":"Dated","target_date":"2027-13-45"}""", "target_date" },
         { "get_checklist", """{"organization_id":"{acme}","project_id":"{project}","compact":"yes"}""", "compact" },
+        { "export_checklist", """{"organization_id":"{acme}","project_id":"{project}","format":"pdf"}""", "format" },
+        { "export_checklist", """{"organization_id":"{acme}","project_id":"{project}"}""", "format: required" },
         // Numbers a .NET integer cannot hold, or JSON Schema's "integer" takes but the binding does not (1.0, 1e30).
         { "search_framework", """{"organization_id":"{acme}","query":"rollback","limit":99999999999}""", "limit: 99999999999 should be at most 50" },
         { "search_framework", """{"organization_id":"{acme}","query":"rollback","limit":0}""", "limit: 0 should be at least 1" },
@@ -205,6 +210,33 @@ public sealed class McpToolsTests : IAsyncLifetime
         var activity = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ActivityEntries.BypassTenantFilter().SingleAsync(a => a.ChecklistItemId == itemId, Cancel);
         Assert.Equal(Surface.Mcp, activity.Surface);
         Assert.False(string.IsNullOrEmpty(activity.Client));
+    }
+
+    [Fact]
+    public async Task A_checklist_exports_as_markdown_or_csv_text_and_another_organizations_project_is_not_found()
+    {
+        var markdown = await TextOfAsync(ada, "export_checklist", new() { ["organization_id"] = acme, ["project_id"] = project, ["format"] = "markdown" });
+        var csv = await TextOfAsync(ada, "export_checklist", new() { ["organization_id"] = acme, ["project_id"] = project, ["format"] = "csv" });
+        var eveOrg = await OnboardAsync("eve", grantMcp: true);
+        await using var eve = await ConnectAsync("eve");
+        var byOurOrg = await ErrorOfAsync(eve, "export_checklist", new() { ["organization_id"] = acme, ["project_id"] = project, ["format"] = "csv" });
+        var byTheirOrg = await ErrorOfAsync(eve, "export_checklist", new() { ["organization_id"] = eveOrg, ["project_id"] = project, ["format"] = "csv" });
+
+        Assert.StartsWith("# Checklist: Launch\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Target date | 2027-03-01 |", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("Category,Subcategory,Item slug,Item name,Required,Status,", csv, StringComparison.Ordinal);
+        Assert.Contains("not found", byOurOrg, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("not found", byTheirOrg, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A tool whose answer is a document: its text content, with no structured copy.</summary>
+    private static async Task<string> TextOfAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    {
+        var result = await client.CallToolAsync(tool, arguments, cancellationToken: Cancel);
+        var text = string.Join(string.Empty, result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+        Assert.True(result.IsError != true, $"{tool} failed: {text}");
+        Assert.Null(result.StructuredContent);
+        return text;
     }
 
     [Fact]
@@ -275,7 +307,14 @@ public sealed class McpToolsTests : IAsyncLifetime
             Assert.True(text.Contains("not found", StringComparison.OrdinalIgnoreCase), $"{tool} on Acme should be not found, but was: {text}");
 
             // The same call in his own organization, where he holds the grant, works.
-            await CallAsync(ben, tool, Arguments(tool, required, inBens));
+            if (listed.Single(t => t.Name == tool).ProtocolTool.OutputSchema is null && tool != "whoami")
+            {
+                await TextOfAsync(ben, tool, Arguments(tool, required, inBens));
+            }
+            else
+            {
+                await CallAsync(ben, tool, Arguments(tool, required, inBens));
+            }
         }
 
         var resource = $"engineering-framework://organizations/{acme}/definitions/threat-model-completed";
@@ -312,6 +351,7 @@ public sealed class McpToolsTests : IAsyncLifetime
             ["template_slug"] = hits.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("templateSlug").GetString()).First(s => s is not null),
             ["query"] = "threat model",
             ["name"] = "Agent's project",
+            ["format"] = "markdown",
         };
     }
 

@@ -1,0 +1,55 @@
+using EngineeringFramework.Core.Exports;
+using EngineeringFramework.Core.UseCases;
+using EngineeringFramework.Server.Api.Exports;
+
+namespace EngineeringFramework.Server.Ui;
+
+/// <summary>
+/// The web app's downloads of exports, on the session cookie: <c>/orgs/{orgId}/projects/{id}/checklist.md</c> and
+/// <c>.csv</c>, and <c>/orgs/{orgId}/report.csv</c>. The same use cases as the REST API, the same file and headers.
+/// </summary>
+internal static class ExportDownload
+{
+    public static string ChecklistPath(Guid orgId, Guid projectId, ExportFormat format)
+        => $"/orgs/{orgId}/projects/{projectId}/checklist.{(format == ExportFormat.Csv ? "csv" : "md")}";
+
+    public static string ReportPath(Guid orgId) => $"/orgs/{orgId}/report.csv";
+
+    public static void MapExportDownloads(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/orgs/{orgId:guid}/projects/{projectId:guid}/checklist.md", (Guid orgId, Guid projectId, HttpContext http, UiSession session, ExportService exports)
+            => ChecklistAsync(orgId, projectId, ExportFormat.Markdown, http, session, exports)).ExcludeFromDescription();
+        endpoints.MapGet("/orgs/{orgId:guid}/projects/{projectId:guid}/checklist.csv", (Guid orgId, Guid projectId, HttpContext http, UiSession session, ExportService exports)
+            => ChecklistAsync(orgId, projectId, ExportFormat.Csv, http, session, exports)).ExcludeFromDescription();
+        endpoints.MapGet("/orgs/{orgId:guid}/report.csv", ReportAsync).ExcludeFromDescription();
+    }
+
+    private static Task<IResult> ChecklistAsync(Guid orgId, Guid projectId, ExportFormat format, HttpContext http, UiSession session, ExportService exports)
+        => DownloadAsync(http, session, caller => exports.ExportChecklistAsync(caller, orgId, projectId, new ExportChecklistRequest(format), http.RequestAborted));
+
+    private static Task<IResult> ReportAsync(Guid orgId, HttpContext http, UiSession session, ExportService exports)
+        => DownloadAsync(http, session, caller => exports.ExportOrganizationReportAsync(caller, orgId, http.RequestAborted));
+
+    private static async Task<IResult> DownloadAsync(HttpContext http, UiSession session, Func<Caller, Task<ExportFile>> export)
+    {
+        var user = await session.ResolveAsync(http);
+        if (user is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        try
+        {
+            return ExportsApi.Download(http, await export(user.Caller));
+        }
+        catch (NotFoundException)
+        {
+            // An empty 404 gets the host's error page; nothing says whether the project exists elsewhere.
+            return TypedResults.NotFound();
+        }
+        catch (ForbiddenException)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+    }
+}
