@@ -59,13 +59,13 @@ internal sealed class ConfigureGitHubSyncValidator : AbstractValidator<Configure
     public ConfigureGitHubSyncValidator()
     {
         RuleFor(r => r.Owner).NotEmpty().WithMessage("The repository owner is required.")
-            .Must(o => GitHubNames.Owner().IsMatch(o!)).When(r => !string.IsNullOrEmpty(r.Owner))
+            .Must(o => GitHubNames.Owner().IsMatch(o!)).When(r => !string.IsNullOrEmpty(r.Owner), ApplyConditionTo.CurrentValidator)
             .WithMessage("The owner must be a GitHub user or organization name (letters, digits and single hyphens, at most 39 characters).");
         RuleFor(r => r.Repository).NotEmpty().WithMessage("The repository name is required.")
-            .Must(n => GitHubNames.Repository().IsMatch(n!)).When(r => !string.IsNullOrEmpty(r.Repository))
+            .Must(n => GitHubNames.Repository().IsMatch(n!)).When(r => !string.IsNullOrEmpty(r.Repository), ApplyConditionTo.CurrentValidator)
             .WithMessage("The repository name may contain letters, digits, '.', '-' and '_' (at most 100 characters).");
         RuleFor(r => r.Branch).NotEmpty().WithMessage("The branch is required.")
-            .Must(b => GitHubNames.IsValidBranch(b!)).When(r => !string.IsNullOrEmpty(r.Branch))
+            .Must(b => GitHubNames.IsValidBranch(b!)).When(r => !string.IsNullOrEmpty(r.Branch), ApplyConditionTo.CurrentValidator)
             .WithMessage("The branch is not a valid git branch name.");
         RuleFor(r => r.Token!)
             .Must(t => t.Trim().Length > 0 && t.Trim().Length <= MaxTokenLength && t.Trim().All(c => c > ' ' && c < 0x7f))

@@ -325,6 +325,18 @@ public sealed class GitHubSyncTests
         Assert.False(endpoints.IsApi(new Uri("http://api.github.com/repos/a/b")));
     }
 
+    [Fact]
+    public async Task A_missing_owner_repository_or_branch_is_named_before_GitHub_is_asked_anything()
+    {
+        await using var world = await GitHubSyncWorld.CreateAsync();
+        var asked = world.GitHub.Requests.Count;
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => world.Sync(world.Ada, (s, c) => s.ConfigureAsync(c, world.Acme, new(null, null, null, world.GitHub.Token), Cancel)));
+
+        Assert.Equal(["Branch", "Owner", "Repository"], error.Errors.Select(e => e.PropertyName).Order());
+        Assert.Equal(asked, world.GitHub.Requests.Count);
+    }
+
     [Theory]
     [InlineData("main", true)]
     [InlineData("feature/sync-2", true)]

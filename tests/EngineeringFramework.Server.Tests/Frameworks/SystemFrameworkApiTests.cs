@@ -6,6 +6,7 @@ using System.Text.Json;
 using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.SystemAdministration;
+using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Support;
 
 namespace EngineeringFramework.Server.Tests.Frameworks;
@@ -74,6 +75,21 @@ public sealed class SystemFrameworkApiTests : IAsyncLifetime
         Assert.True((await blank.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").TryGetProperty("categories[0].name", out _));
         Assert.Equal("Foundations", foundation.GetProperty("name").GetString());
         Assert.Contains(foundation.GetProperty("subcategories").EnumerateArray(), s => s.GetProperty("name").GetString() == "Steering");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/system/framework/categories/foundation", """{"description":null}""", "name")]
+    [InlineData("/api/v1/system/framework/categories/foundation/subcategories/governance", "{}", "name")]
+    [InlineData("/api/v1/system/framework/items/project-charter-approved", """{"optional":true}""", "name")]
+    [InlineData("/api/v1/system/framework/templates/threat-model", """{"name":"Threat model"}""", "markdown")]
+    public async Task An_edit_without_its_name_or_template_text_is_a_400_naming_the_field_and_nothing_changes(string path, string body, string field)
+    {
+        var before = await sam.GetStringAsync("/api/v1/system/framework", Cancel);
+
+        using var response = await sam.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), Cancel);
+
+        await response.AssertValidationProblemAsync(field);
+        Assert.Equal(before, await sam.GetStringAsync("/api/v1/system/framework", Cancel));
     }
 
     [Fact]

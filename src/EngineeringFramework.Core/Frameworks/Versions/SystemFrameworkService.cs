@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.UseCases;
 using FluentValidation;
@@ -33,6 +34,37 @@ public sealed record UpdateFrameworkItemRequest(string Name, bool Optional, stri
 public sealed record UpdateFrameworkTemplateRequest(string Name, string Markdown);
 
 public sealed record UpdateFrameworkGroupRequest(string Name, string? Description);
+
+/// <summary>
+/// What an edit must carry before it is written out and parsed like an import: the framework's own validator checks
+/// everything else (lengths, slugs, structure), but it needs text to read, so a missing name or template body is named here.
+/// </summary>
+internal sealed class UpdateFrameworkItemValidator : AbstractValidator<UpdateFrameworkItemRequest>
+{
+    public UpdateFrameworkItemValidator()
+    {
+        RuleFor(r => r.Name).NotNull();
+        RuleFor(r => r.DefinitionMarkdown).Storable();
+    }
+}
+
+internal sealed class UpdateFrameworkTemplateValidator : AbstractValidator<UpdateFrameworkTemplateRequest>
+{
+    public UpdateFrameworkTemplateValidator()
+    {
+        RuleFor(r => r.Name).NotNull();
+        RuleFor(r => r.Markdown).NotNull().Storable();
+    }
+}
+
+internal sealed class UpdateFrameworkGroupValidator : AbstractValidator<UpdateFrameworkGroupRequest>
+{
+    public UpdateFrameworkGroupValidator()
+    {
+        RuleFor(r => r.Name).NotNull();
+        RuleFor(r => r.Description).Storable();
+    }
+}
 
 /// <summary>
 /// Management of the system framework (the one every organization without its own uses): view, export,
@@ -88,6 +120,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
     public async Task<SystemFrameworkSummary> UpdateItemAsync(Caller caller, string itemSlug, UpdateFrameworkItemRequest request, CancellationToken cancellationToken)
     {
         await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new UpdateFrameworkItemValidator().ValidateAndThrowAsync(request, cancellationToken);
         var (_, framework) = await CurrentAsync(cancellationToken);
         if (!framework.AllItems.Any(i => i.Slug == itemSlug))
         {
@@ -110,6 +143,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
     public async Task<SystemFrameworkSummary> UpdateCategoryAsync(Caller caller, string categorySlug, UpdateFrameworkGroupRequest request, CancellationToken cancellationToken)
     {
         await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new UpdateFrameworkGroupValidator().ValidateAndThrowAsync(request, cancellationToken);
         var (_, framework) = await CurrentAsync(cancellationToken);
         if (!framework.Categories.Any(c => c.Slug == categorySlug))
         {
@@ -127,6 +161,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
     public async Task<SystemFrameworkSummary> UpdateSubcategoryAsync(Caller caller, string categorySlug, string subcategorySlug, UpdateFrameworkGroupRequest request, CancellationToken cancellationToken)
     {
         await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new UpdateFrameworkGroupValidator().ValidateAndThrowAsync(request, cancellationToken);
         var (_, framework) = await CurrentAsync(cancellationToken);
         if (!framework.Categories.Any(c => c.Slug == categorySlug && c.Subcategories.Any(s => s.Slug == subcategorySlug)))
         {
@@ -146,6 +181,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
     public async Task<SystemFrameworkSummary> UpdateTemplateAsync(Caller caller, string templateSlug, UpdateFrameworkTemplateRequest request, CancellationToken cancellationToken)
     {
         await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new UpdateFrameworkTemplateValidator().ValidateAndThrowAsync(request, cancellationToken);
         var (_, framework) = await CurrentAsync(cancellationToken);
         if (!framework.Templates.Any(t => t.Slug == templateSlug))
         {
