@@ -10,6 +10,7 @@ using EngineeringFramework.Core.MyWork;
 using EngineeringFramework.Core.OrganizationArchives;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
+using EngineeringFramework.Core.Search;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,7 @@ public static class EngineeringFrameworkCore
         services.AddProjects();
         services.AddChecklists();
         services.AddMyWork();
+        services.AddSearch();
         services.AddExports();
         services.AddActivity();
         services.AddMembers(options.PublicUrl);

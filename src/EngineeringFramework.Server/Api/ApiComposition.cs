@@ -12,6 +12,7 @@ using EngineeringFramework.Server.Api.GitHubSync;
 using EngineeringFramework.Server.Api.Organizations;
 using EngineeringFramework.Server.Api.Projects;
 using EngineeringFramework.Server.Api.RoleTemplates;
+using EngineeringFramework.Server.Api.Search;
 
 namespace EngineeringFramework.Server.Api;
 
@@ -46,6 +47,7 @@ internal static class ApiComposition
         app.MapExportsApi();
         app.MapActivityApi();
         app.MapMyWorkApi();
+        app.MapSearchApi();
         app.MapMembersApi();
         app.MapRoleTemplatesApi();
         app.MapMcpAccessApi();

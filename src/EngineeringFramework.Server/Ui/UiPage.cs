@@ -35,6 +35,9 @@ public abstract class UiPage : ComponentBase
     [Inject]
     protected OrganizationService Organizations { get; set; } = default!;
 
+    [Inject]
+    private EngineeringFramework.Core.MyWork.MyWorkService MyWork { get; set; } = default!;
+
     protected UiUser? User { get; private set; }
 
     protected Caller Caller => User?.Caller ?? throw new InvalidOperationException("The page has no signed-in user.");
@@ -73,6 +76,25 @@ public abstract class UiPage : ComponentBase
         if (await RunAsync(LoadAsync))
         {
             Loaded = true;
+            await CountOverdueAsync();
+        }
+    }
+
+    /// <summary>After the page's own reads (never alongside them: one database context serves the whole request).</summary>
+    private async Task CountOverdueAsync()
+    {
+        if (Organization is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Session.OverdueCount = (Organization.Id, await MyWork.CountOverdueAsync(Caller, Organization.Id, Aborted));
+        }
+        catch (NotFoundException)
+        {
+            // The organization was left or deleted during this request: the header simply shows no count.
         }
     }
 

@@ -15,6 +15,12 @@ internal sealed class UiSession(SignInClaims claims, CurrentCaller current, Orga
 {
     private UiUser? resolved;
 
+    /// <summary>
+    /// The header's count of the person's overdue items, set by the page after its own reads (<see cref="UiPage"/>): a page
+    /// and its layout share one database context per request, so the layout never queries while the page may be.
+    /// </summary>
+    public (Guid OrganizationId, int Overdue)? OverdueCount { get; set; }
+
     public async Task<UiUser?> ResolveAsync(HttpContext http)
     {
         if (resolved is not null)

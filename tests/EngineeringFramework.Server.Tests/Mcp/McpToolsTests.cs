@@ -124,7 +124,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
 
         Assert.Equal(
-            ["create_project", "export_checklist", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search_framework", "update_checklist_item", "whoami"],
+            ["create_project", "export_checklist", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
@@ -154,6 +154,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         // Numbers a .NET integer cannot hold, or JSON Schema's "integer" takes but the binding does not (1.0, 1e30).
         { "search_framework", """{"organization_id":"{acme}","query":"rollback","limit":99999999999}""", "limit: 99999999999 should be at most 50" },
         { "search_framework", """{"organization_id":"{acme}","query":"rollback","limit":0}""", "limit: 0 should be at least 1" },
+        { "search", """{"organization_id":"{acme}","query":"rollback","limit":51}""", "limit: 51 should be at most 50" },
         { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":1e30}""", "version: 1e30 is not a whole number" },
         { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":2.0}""", "version: 2.0 is not a whole number" },
         { "update_checklist_item", """{"organization_id":"{acme}","project_id":"{project}","item_id":"{project}","version":9223372036854775808}""", "version: 9223372036854775808" },
@@ -245,6 +246,10 @@ public sealed class McpToolsTests : IAsyncLifetime
         var projectDetails = await CallAsync(ada, "get_project", new() { ["organization_id"] = acme, ["project_id"] = project });
         var projects = await CallAsync(ada, "list_projects", new() { ["organization_id"] = acme, ["status"] = "Active" });
         var hits = await CallAsync(ada, "search_framework", new() { ["organization_id"] = acme, ["query"] = "threat model" });
+        var found = await CallAsync(ada, "search", new() { ["organization_id"] = acme, ["query"] = "threat mod" });
+        Assert.Contains(found.GetProperty("results").EnumerateArray(), r => r.GetProperty("kind").GetString() == "Definition" && r.GetProperty("itemSlug").GetString() == "threat-model-completed");
+        Assert.Contains(found.GetProperty("results")[0].GetProperty("titleFragments").EnumerateArray(), f => f.GetProperty("match").GetBoolean());
+        Assert.Contains("query: 'Query' must contain a word", await ErrorOfAsync(ada, "search", new() { ["organization_id"] = acme, ["query"] = "*** \"\"" }), StringComparison.Ordinal);
         var templateSlug = hits.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("templateSlug").GetString()).First(s => s is not null);
         var template = await CallAsync(ada, "get_template", new() { ["organization_id"] = acme, ["template_slug"] = templateSlug });
 

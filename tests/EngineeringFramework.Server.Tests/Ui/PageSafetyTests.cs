@@ -30,6 +30,8 @@ public sealed partial class PageSafetyTests
             $"/orgs/{orgId}/projects/{projectId}/items/{item}",
             $"/orgs/{orgId}/members",
             $"/orgs/{orgId}/my-work",
+            $"/orgs/{orgId}/search?q=charter",
+            $"/orgs/{orgId}/framework/threat-model-completed",
             $"/orgs/{orgId}/settings",
             roles,
             Page.LocalPath(role.Headers.Location)!,
