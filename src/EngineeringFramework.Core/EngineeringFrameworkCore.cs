@@ -1,5 +1,6 @@
 using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Dashboard;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.Exports;
@@ -59,6 +60,7 @@ public static class EngineeringFrameworkCore
         services.AddChecklists();
         services.AddMyWork();
         services.AddSearch();
+        services.AddDashboard();
         services.AddExports();
         services.AddActivity();
         services.AddMembers(options.PublicUrl);

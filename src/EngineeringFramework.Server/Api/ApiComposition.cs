@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using EngineeringFramework.Server.Hosting;
 using EngineeringFramework.Server.Api.Activity;
 using EngineeringFramework.Server.Api.Checklists;
+using EngineeringFramework.Server.Api.Dashboard;
 using EngineeringFramework.Server.Api.Departments;
 using EngineeringFramework.Server.Api.Exports;
 using EngineeringFramework.Server.Api.McpAccess;
@@ -48,6 +49,7 @@ internal static class ApiComposition
         app.MapActivityApi();
         app.MapMyWorkApi();
         app.MapSearchApi();
+        app.MapDashboardApi();
         app.MapMembersApi();
         app.MapRoleTemplatesApi();
         app.MapMcpAccessApi();

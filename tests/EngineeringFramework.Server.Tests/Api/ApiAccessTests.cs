@@ -41,6 +41,8 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         ["ListChecklistItemActivity"] = new("GET", "{org}/projects/{project}/checklist/items/{item}/activity", MemberMayCall: true),
         ["ListMyWork"] = new("GET", "{org}/my-work", MemberMayCall: true, NamesAnObject: false),
         ["Search"] = new("GET", "{org}/search?q=roadmap", MemberMayCall: true, NamesAnObject: false),
+        ["GetDashboard"] = new("GET", "{org}/dashboard", MemberMayCall: true, NamesAnObject: false),
+        ["GetProjectProgressHistory"] = new("GET", "{org}/projects/{project}/progress-history", MemberMayCall: true),
         ["CountMyOverdueItems"] = new("GET", "{org}/my-work/overdue-count", MemberMayCall: true, NamesAnObject: false),
         ["ListMembers"] = new("GET", "{org}/members", MemberMayCall: true, NamesAnObject: false),
         ["ChangeMemberRole"] = new("PUT", "{org}/members/{member}/role", """{"role":"Admin"}"""),

@@ -1,0 +1,118 @@
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Projects;
+using EngineeringFramework.Core.Tenancy;
+using EngineeringFramework.Core.UseCases;
+using Microsoft.EntityFrameworkCore;
+
+namespace EngineeringFramework.Core.Dashboard;
+
+/// <summary>
+/// The organization's dashboard and a project's progress over time. Every figure is counted in the database with grouped
+/// queries (a fixed number of round trips, whatever the number of projects); the history is rebuilt from the recorded
+/// status changes (<see cref="ProgressHistory"/>). Any member may read both, as any member may read every project.
+/// </summary>
+public sealed class DashboardService(AppDbContext db, TenantContext tenant, Authorizer authorizer, TimeProvider time)
+{
+    private const ChecklistItemStatus Done = ChecklistItemStatus.Done;
+    private const ChecklistItemStatus NotApplicable = ChecklistItemStatus.NotApplicable;
+
+    public async Task<OrganizationDashboard> GetAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
+    {
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Organization(organizationId), "can_view", "Organization", cancellationToken);
+        tenant.Set(organizationId);
+        var today = Today();
+        var projects = await db.Projects.AsNoTracking()
+            .Select(p => new { p.Id, p.Name, p.DepartmentId, p.Status, p.TargetDate })
+            .ToListAsync(cancellationToken);
+        var departments = await db.Departments.AsNoTracking().Select(d => new { d.Id, d.Name }).ToListAsync(cancellationToken);
+        var counts = (await db.ChecklistItems.AsNoTracking()
+            .GroupBy(i => i.ProjectId)
+            .Select(g => new ItemCounts(
+                g.Key,
+                g.Count(i => !i.Optional),
+                g.Count(i => !i.Optional && i.Status == Done),
+                g.Count(i => !i.Optional && i.Status == NotApplicable),
+                g.Count(i => i.DueDate != null && i.DueDate < today && i.Status != Done && i.Status != NotApplicable)))
+            .ToListAsync(cancellationToken)).ToDictionary(c => c.ProjectId);
+        var lastActivity = (await db.ActivityEntries.AsNoTracking()
+            .Where(a => a.ProjectId != null)
+            .GroupBy(a => a.ProjectId!.Value)
+            .Select(g => new { ProjectId = g.Key, At = g.Max(a => a.At) })
+            .ToListAsync(cancellationToken)).ToDictionary(a => a.ProjectId, a => (DateTime?)a.At);
+
+        WorkStats StatsOf(Guid projectId) => Stats([counts.GetValueOrDefault(projectId) ?? ItemCounts.None(projectId)], [lastActivity.GetValueOrDefault(projectId)]);
+        var standings = projects
+            .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Id)
+            .Select(p => new ProjectStanding(p.Id, p.Name, p.DepartmentId, p.Status, p.TargetDate, StatsOf(p.Id)))
+            .ToList();
+        var current = projects.Where(p => p.Status != ProjectStatus.Archived).ToList();
+        var departmentStandings = departments
+            .OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.Id)
+            .Select(d =>
+            {
+                var own = current.Where(p => p.DepartmentId == d.Id).ToList();
+                return new DepartmentStanding(
+                    d.Id, d.Name, own.Count,
+                    Stats([.. own.Select(p => counts.GetValueOrDefault(p.Id) ?? ItemCounts.None(p.Id))], [.. own.Select(p => lastActivity.GetValueOrDefault(p.Id))]));
+            })
+            .ToList();
+        var overall = Stats([.. current.Select(p => counts.GetValueOrDefault(p.Id) ?? ItemCounts.None(p.Id))], [.. current.Select(p => lastActivity.GetValueOrDefault(p.Id))]);
+        var trend = await TrendAsync(db.Projects.Where(p => p.Status != ProjectStatus.Archived), today, cancellationToken);
+        return new OrganizationDashboard(today, overall, departmentStandings, standings, trend);
+    }
+
+    /// <summary>The project's required items complete, week by week over the last twelve weeks.</summary>
+    public async Task<ProjectProgressHistory> GetProjectHistoryAsync(Caller caller, Guid organizationId, Guid projectId, CancellationToken cancellationToken)
+    {
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", "Project", cancellationToken);
+        tenant.Set(organizationId);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
+        {
+            throw new NotFoundException("Project");
+        }
+
+        return new ProjectProgressHistory(projectId, await TrendAsync(db.Projects.Where(p => p.Id == projectId), Today(), cancellationToken));
+    }
+
+    /// <summary>Two reads: the required items of <paramref name="projects"/> as they are now, and their status changes in the window.</summary>
+    private async Task<IReadOnlyList<ProgressPoint>> TrendAsync(IQueryable<Project> projects, DateOnly today, CancellationToken cancellationToken)
+    {
+        var points = ProgressHistory.PointsEndingAt(today);
+        var since = points[0].ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var items = await (
+            from i in db.ChecklistItems.AsNoTracking()
+            join p in projects on i.ProjectId equals p.Id
+            where !i.Optional
+            select new ProgressHistory.TrackedItem(i.Id, p.CreatedAt, i.Status))
+            .ToListAsync(cancellationToken);
+        var recorded = await (
+            from a in db.ActivityEntries.AsNoTracking()
+            join p in projects on a.ProjectId equals p.Id
+            where a.Action == ChecklistService.UpdatedAction && a.At >= since && a.ChecklistItemId != null && a.ChangesJson.Contains("\"status\"")
+            select new { ItemId = a.ChecklistItemId!.Value, a.At, a.ChangesJson })
+            .ToListAsync(cancellationToken);
+        var changes = recorded
+            .Select(r => (r.ItemId, r.At, Status: ProgressHistory.StatusOf(r.ChangesJson)))
+            .Where(r => r.Status is not null)
+            .Select(r => new ProgressHistory.StatusChange(r.ItemId, r.At, r.Status!.Value.From, r.Status.Value.To))
+            .ToList();
+        return ProgressHistory.Compute(items, changes, points);
+    }
+
+    private static WorkStats Stats(IReadOnlyList<ItemCounts> counts, IReadOnlyList<DateTime?> activity)
+    {
+        var required = counts.Sum(c => c.Required);
+        var done = counts.Sum(c => c.Done);
+        var notApplicable = counts.Sum(c => c.NotApplicable);
+        return new WorkStats(Progress.Of(done, notApplicable, required), required - done - notApplicable, counts.Sum(c => c.Overdue), activity.Max());
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private sealed record ItemCounts(Guid ProjectId, int Required, int Done, int NotApplicable, int Overdue)
+    {
+        public static ItemCounts None(Guid projectId) => new(projectId, 0, 0, 0, 0);
+    }
+}
