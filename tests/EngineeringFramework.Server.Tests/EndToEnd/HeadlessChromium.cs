@@ -130,6 +130,12 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="script"/> in every document this browser opens from now on, before the page's own scripts;
+    /// Playwright adds it outside the page's Content Security Policy (as it adds the violation reporter).
+    /// </summary>
+    public Task AddScriptToEveryPageAsync(string script) => context.AddInitScriptAsync(script);
+
     /// <summary>A full-page screenshot named <c>{run}[-{journey}]-{NN}-{name}.png</c>.</summary>
     public Task ScreenshotAsync(string name)
     {
