@@ -131,6 +131,39 @@ public sealed partial class MemberActionsPageTests : IAsyncLifetime
         Assert.DoesNotContain("plain@example.test", (await admin.GetAsync(MembersPath)).Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Another_organizations_members_page_is_not_found_and_its_forms_posted_there_change_nothing()
+    {
+        using var member = await UiSteps.JoinAsync(app, admin, orgId, "target@example.test");
+        var memberId = await UserIdAsync("target@example.test");
+        using var invited = await admin.SubmitAsync(MembersPath, "invite-member", new() { ["Invite.Email"] = "pending@example.test", ["Invite.Role"] = "Member" });
+        var adminPage = await admin.GetAsync(MembersPath);
+        var invitation = RevokeForm().Match(adminPage.Html).Groups[1].Value;
+        var (outsider, evil) = await UiBrowser.WithOrganizationAsync(app, "members-outsider@example.test", "Evil");
+        using var _outsider = outsider;
+        var token = (await outsider.GetAsync($"/orgs/{evil}/members")).Form("invite-member")["__RequestVerificationToken"];
+        var before = await app.SnapshotAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync(MembersPath)).Status);
+        string[] forms = [$"role-{memberId}", $"remove-{memberId}", $"revoke-{invitation}", $"resend-{invitation}", "invite-member"];
+        foreach (var form in forms)
+        {
+            var fields = new Dictionary<string, string>(adminPage.Form(form)) { ["__RequestVerificationToken"] = token };
+
+            // Acme's forms posted to Acme's page, and to the outsider's own page where these ids lead nowhere.
+            using var toAcme = await outsider.PostAsync(MembersPath, fields, new() { ["Change.Role"] = "Admin", ["Change.Confirm"] = "yes", ["Invite.Email"] = "spy@example.test" });
+            using var toEvil = await outsider.PostAsync($"/orgs/{evil}/members", fields, new() { ["Change.Role"] = "Admin", ["Change.Confirm"] = "yes" });
+
+            Assert.True(toAcme.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{form} on Acme: {toAcme.StatusCode}");
+            Assert.True(toEvil.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{form} on Evil: {toEvil.StatusCode}");
+        }
+
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [GeneratedRegex("name=\"_handler\" value=\"revoke-([0-9a-f-]{36})\"")]
+    private static partial Regex RevokeForm();
+
     private async Task<Guid> UserIdAsync(string email)
     {
         await using var scope = app.App.Services.CreateAsyncScope();

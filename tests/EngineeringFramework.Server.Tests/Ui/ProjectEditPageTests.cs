@@ -100,6 +100,36 @@ public sealed class ProjectEditPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Another_organizations_project_page_is_not_found_and_its_forms_change_nothing()
+    {
+        var platform = await UiSteps.CreateDepartmentAsync(admin, orgId, "Platform");
+        var adminPage = await admin.GetAsync(ProjectPath);
+        var item = UiSteps.ItemIds(adminPage)[0];
+        var (outsider, evil) = await UiBrowser.WithOrganizationAsync(app, "project-outsider@example.test", "Evil");
+        using var _outsider = outsider;
+        var token = (await outsider.GetAsync($"/orgs/{evil}/departments")).Form("create-department")["__RequestVerificationToken"];
+        var before = await app.SnapshotAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync(ProjectPath)).Status);
+        var posts = new (string Form, Dictionary<string, string> Values)[]
+        {
+            ("edit-project", new() { ["Edit.Name"] = "Taken over", ["Edit.Status"] = "Archived" }),
+            ("move-project", new() { ["Move.DepartmentId"] = platform.ToString() }),
+            ("delete-project", new() { ["Remove.ConfirmName"] = "Checkout revamp" }),
+            ($"status-{item}", new() { ["Update.Status"] = "Done" }),
+        };
+        foreach (var (form, values) in posts)
+        {
+            var fields = new Dictionary<string, string>(adminPage.Form(form)) { ["__RequestVerificationToken"] = token };
+            using var posted = await outsider.PostAsync(ProjectPath, fields, values);
+            Assert.True(posted.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{form}: {posted.StatusCode}");
+            Assert.DoesNotContain("Checkout revamp", await posted.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task Deleting_a_project_needs_its_typed_name_and_takes_its_checklist_with_it()
     {
         var before = await app.SnapshotAsync();
