@@ -19,6 +19,7 @@ internal static class UiComposition
         app.MapRazorComponents<App>();
         app.MapTemplateDownload();
         app.MapExportDownloads();
+        app.MapSystemFrameworkDownload();
         return app;
     }
 }

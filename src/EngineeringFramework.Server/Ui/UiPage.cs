@@ -38,6 +38,9 @@ public abstract class UiPage : ComponentBase
     [Inject]
     private EngineeringFramework.Core.MyWork.MyWorkService MyWork { get; set; } = default!;
 
+    [Inject]
+    private EngineeringFramework.Core.Frameworks.Versions.SystemFrameworkService SystemFramework { get; set; } = default!;
+
     protected UiUser? User { get; private set; }
 
     protected Caller Caller => User?.Caller ?? throw new InvalidOperationException("The page has no signed-in user.");
@@ -77,6 +80,7 @@ public abstract class UiPage : ComponentBase
         {
             Loaded = true;
             await CountOverdueAsync();
+            Session.SuperAdmin = await SystemFramework.IsSuperAdminAsync(Caller, Aborted);
         }
     }
 

@@ -21,6 +21,12 @@ internal sealed class UiSession(SignInClaims claims, CurrentCaller current, Orga
     /// </summary>
     public (Guid OrganizationId, int Overdue)? OverdueCount { get; set; }
 
+    /// <summary>
+    /// Whether the header offers the System section: set by the page after its own reads, for the same reason as
+    /// <see cref="OverdueCount"/>. False until then, so a page that failed to load never shows the link.
+    /// </summary>
+    public bool SuperAdmin { get; set; }
+
     public async Task<UiUser?> ResolveAsync(HttpContext http)
     {
         if (resolved is not null)

@@ -20,6 +20,18 @@ public sealed partial class PageSafetyTests
         var roles = $"/orgs/{orgId}/role-templates";
         using var role = await browser.PostFieldsAsync(roles, (await browser.GetAsync(roles)).Form("create-role-template"), [new("Input.Name", "Reviewers"), new("Permissions", "update_checklists")]);
 
+        // A super-admin as well, so the System pages render their content (with a preview of markdown that tries to add script and style).
+        await UiSteps.GrantSuperAdminAsync(app, "careful@example.test");
+        using var preview = await browser.SubmitAsync("/system/framework/items/project-charter-approved", "edit-item", new()
+        {
+            ["Input.Name"] = "Charter",
+            ["Input.Definition"] = "# Charter\n\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n- [ ] signed",
+            ["Input.Action"] = "preview",
+        });
+        var previewed = await Page.ReadAsync(preview);
+        Assert.Equal(HttpStatusCode.OK, previewed.Status);
+        AssertSafe("item preview", previewed);
+
         string[] paths =
         [
             "/onboarding",
@@ -38,21 +50,33 @@ public sealed partial class PageSafetyTests
             $"{roles}/drift",
             $"/orgs/{orgId}/projects/{Guid.NewGuid()}",
             "/security",
+            "/system/framework",
+            "/system/framework/categories/foundation",
+            "/system/framework/categories/foundation/subcategories/governance",
+            "/system/framework/items/project-charter-approved",
+            "/system/framework/templates/threat-model",
         ];
         foreach (var path in paths)
         {
             var page = await browser.GetAsync(path);
             Assert.True(page.Status is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{path}: {page.Status}");
-            Assert.NotNull(page.ContentSecurityPolicy);
-            Assert.Contains("script-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
-            Assert.Contains("style-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
-            Assert.DoesNotContain("<script", page.Html, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("<style", page.Html, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotMatch(StyleAttribute(), page.Html);
-            Assert.DoesNotMatch(EventHandlerAttribute(), page.Html);
-            Assert.Contains("<link rel=\"stylesheet\" href=\"/css/app.css\"", page.Html, StringComparison.Ordinal);
-            Assert.Contains("<main id=\"main\"", page.Html, StringComparison.Ordinal);
+            AssertSafe(path, page);
         }
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/system/framework")).Status);
+    }
+
+    private static void AssertSafe(string path, Page page)
+    {
+        Assert.True(page.ContentSecurityPolicy is not null, path);
+        Assert.Contains("script-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
+        Assert.Contains("style-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", page.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<style", page.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(StyleAttribute(), page.Html);
+        Assert.DoesNotMatch(EventHandlerAttribute(), page.Html);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/css/app.css\"", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<main id=\"main\"", page.Html, StringComparison.Ordinal);
     }
 
     [Fact]

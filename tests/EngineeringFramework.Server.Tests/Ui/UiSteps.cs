@@ -49,6 +49,26 @@ internal static partial class UiSteps
         return member;
     }
 
+    /// <summary>
+    /// A signed-up user made a system super-admin the way an operator does (<c>admin grant-super-admin</c>, which calls
+    /// <see cref="Core.SystemAdministration.SuperAdmins"/>), after their first page provisioned them. They belong to no organization.
+    /// </summary>
+    public static async Task<UiBrowser> SuperAdminAsync(Support.TestApp app, string email)
+    {
+        var browser = await UiBrowser.SignUpAsync(app, email);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/onboarding")).Status);
+        await GrantSuperAdminAsync(app, email);
+        return browser;
+    }
+
+    public static async Task GrantSuperAdminAsync(Support.TestApp app, string email)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var admins = new Core.SystemAdministration.SuperAdmins(
+            scope.ServiceProvider.GetRequiredService<Core.Data.AppDbContext>(), scope.ServiceProvider.GetRequiredService<Core.Authorization.RelationshipWriter>());
+        Assert.EndsWith("is now a system super-admin.", await admins.GrantAsync(email, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     /// <summary>The checklist items on a project page, in page order.</summary>
     public static IReadOnlyList<Guid> ItemIds(Page page)
         => [.. ItemElement().Matches(page.Html).Select(m => Guid.Parse(m.Groups[1].Value))];

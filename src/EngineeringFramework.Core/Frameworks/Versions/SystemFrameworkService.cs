@@ -11,7 +11,7 @@ namespace EngineeringFramework.Core.Frameworks.Versions;
 
 public sealed record SystemFrameworkItem(string Slug, string Name, int Order, bool Optional, string? TemplateSlug);
 
-public sealed record SystemFrameworkSubcategory(string Slug, string Name, int Order, IReadOnlyList<SystemFrameworkItem> Items);
+public sealed record SystemFrameworkSubcategory(string Slug, string Name, int Order, string? Description, IReadOnlyList<SystemFrameworkItem> Items);
 
 public sealed record SystemFrameworkCategory(string Slug, string Name, int Order, string? Description, IReadOnlyList<SystemFrameworkSubcategory> Subcategories);
 
@@ -29,6 +29,20 @@ public sealed record SystemFrameworkSummary(
     IReadOnlyList<SystemFrameworkCategory> Categories,
     IReadOnlyList<SystemFrameworkTemplate> Templates);
 
+/// <summary>One item of the current system framework, with what an edit form needs: its definition and where it sits.</summary>
+public sealed record SystemFrameworkItemDetails(
+    string Slug,
+    string Name,
+    bool Optional,
+    string? DefinitionMarkdown,
+    string? TemplateSlug,
+    string CategorySlug,
+    string CategoryName,
+    string SubcategorySlug,
+    string SubcategoryName);
+
+public sealed record SystemFrameworkTemplateDetails(string Slug, string Name, string Markdown);
+
 public sealed record UpdateFrameworkItemRequest(string Name, bool Optional, string? DefinitionMarkdown);
 
 public sealed record UpdateFrameworkTemplateRequest(string Name, string Markdown);
@@ -39,6 +53,18 @@ public sealed record UpdateFrameworkGroupRequest(string Name, string? Descriptio
 /// What an edit must carry before it is written out and parsed like an import: the framework's own validator checks
 /// everything else (lengths, slugs, structure), but it needs text to read, so a missing name or template body is named here.
 /// </summary>
+/// <summary>A slug named by a caller (a route segment): shaped like one, so nothing else is ever looked up.</summary>
+internal sealed class FrameworkSlugValidator : AbstractValidator<string>
+{
+    public FrameworkSlugValidator(string field)
+    {
+        RuleFor(slug => slug).Cascade(CascadeMode.Stop)
+            .NotEmpty().MaximumLength(FrameworkLimits.Default.MaxSlugLength)
+            .Must(SlugRule.IsValid).WithMessage("'{PropertyName}' must contain only lowercase letters, digits and hyphens.")
+            .OverridePropertyName(field);
+    }
+}
+
 internal sealed class UpdateFrameworkItemValidator : AbstractValidator<UpdateFrameworkItemRequest>
 {
     public UpdateFrameworkItemValidator()
@@ -82,6 +108,43 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
         await EnsureSuperAdminAsync(caller, cancellationToken);
         var (version, framework) = await CurrentAsync(cancellationToken);
         return Summarize(version, framework);
+    }
+
+    /// <summary>
+    /// Whether the caller may manage the system framework, for a surface deciding whether to offer the way in (the
+    /// operations themselves check again). A question about the caller themself, so it never throws for a non-admin.
+    /// </summary>
+    public Task<bool> IsSuperAdminAsync(Caller caller, CancellationToken cancellationToken)
+        => authorizer.CheckAsync(caller, SystemAdministration.SuperAdmins.Relation, Fga.SystemObject, cancellationToken);
+
+    public async Task<SystemFrameworkItemDetails> GetItemAsync(Caller caller, string itemSlug, CancellationToken cancellationToken)
+    {
+        // Authorized before the slug is validated: to anyone else even a malformed slug says only "not found".
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new FrameworkSlugValidator("ItemSlug").ValidateAndThrowAsync(itemSlug, cancellationToken);
+        var (_, framework) = await CurrentAsync(cancellationToken);
+        foreach (var category in framework.Categories)
+        {
+            foreach (var subcategory in category.Subcategories)
+            {
+                if (subcategory.Items.FirstOrDefault(i => i.Slug == itemSlug) is { } item)
+                {
+                    return new SystemFrameworkItemDetails(
+                        item.Slug, item.Name, item.Optional, item.DefinitionMarkdown, item.TemplateSlug, category.Slug, category.Name, subcategory.Slug, subcategory.Name);
+                }
+            }
+        }
+
+        throw new NotFoundException("Framework item");
+    }
+
+    public async Task<SystemFrameworkTemplateDetails> GetTemplateAsync(Caller caller, string templateSlug, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new FrameworkSlugValidator("TemplateSlug").ValidateAndThrowAsync(templateSlug, cancellationToken);
+        var (_, framework) = await CurrentAsync(cancellationToken);
+        var template = framework.Templates.FirstOrDefault(t => t.Slug == templateSlug) ?? throw new NotFoundException("Template");
+        return new SystemFrameworkTemplateDetails(template.Slug, template.Name, template.Markdown);
     }
 
     /// <summary>Writes the current version as a zip in the published folder format (re-importing it gives the same hash).</summary>
@@ -237,6 +300,6 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
         framework.SubcategoryCount,
         framework.ItemCount,
         framework.Templates.Length,
-        [.. framework.Categories.Select(c => new SystemFrameworkCategory(c.Slug, c.Name, c.Order, c.Description, [.. c.Subcategories.Select(s => new SystemFrameworkSubcategory(s.Slug, s.Name, s.Order, [.. s.Items.Select(i => new SystemFrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.TemplateSlug))]))]))],
+        [.. framework.Categories.Select(c => new SystemFrameworkCategory(c.Slug, c.Name, c.Order, c.Description, [.. c.Subcategories.Select(s => new SystemFrameworkSubcategory(s.Slug, s.Name, s.Order, s.Description, [.. s.Items.Select(i => new SystemFrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.TemplateSlug))]))]))],
         [.. framework.Templates.Select(t => new SystemFrameworkTemplate(t.Slug, t.Name))]);
 }

@@ -1,0 +1,108 @@
+using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Frameworks.Versions;
+using EngineeringFramework.Core.SystemAdministration;
+using EngineeringFramework.Core.Tests.Projects;
+using EngineeringFramework.Core.UseCases;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EngineeringFramework.Core.Tests.Frameworks;
+
+/// <summary>The reads behind the system framework's edit pages: one item, one template, and whether to offer the way in.</summary>
+public sealed class SystemFrameworkServiceTests : IAsyncLifetime
+{
+    private ProjectWorld world = null!;
+    private Caller sam = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        world = await ProjectWorld.CreateAsync();
+        sam = await world.Core.CreateUserAsync("sam");
+        await world.Core.WriteTupleAsync(Fga.SystemObject, SuperAdmins.Relation, Fga.User(sam.UserId));
+    }
+
+    public async ValueTask DisposeAsync() => await world.DisposeAsync();
+
+    private Task<T> Run<T>(Func<SystemFrameworkService, Task<T>> action)
+        => world.Core.InScopeAsync(sp => action(sp.GetRequiredService<SystemFrameworkService>()));
+
+    [Fact]
+    public async Task A_super_admin_reads_an_item_with_its_definition_template_and_place()
+    {
+        var roadmap = await Run(s => s.GetItemAsync(sam, "roadmap", Cancel));
+        var backlog = await Run(s => s.GetItemAsync(sam, "backlog", Cancel));
+
+        Assert.Equal(
+            new SystemFrameworkItemDetails("roadmap", "Roadmap", false, "# Roadmap\n\nA roadmap for the next two quarters.\n", "roadmap-template", "delivery", "Delivery", "planning", "Planning"),
+            roadmap);
+        Assert.True(backlog.Optional);
+        Assert.Null(backlog.DefinitionMarkdown);
+        Assert.Null(backlog.TemplateSlug);
+    }
+
+    [Fact]
+    public async Task A_super_admin_reads_a_template_with_its_markdown()
+    {
+        var template = await Run(s => s.GetTemplateAsync(sam, "test-plan", Cancel));
+
+        Assert.Equal(new SystemFrameworkTemplateDetails("test-plan", "Test plan", "## Scope\n"), template);
+    }
+
+    [Fact]
+    public async Task Reads_see_the_latest_edit_and_the_summary_carries_subcategory_descriptions()
+    {
+        await Run(s => s.UpdateItemAsync(sam, "roadmap", new UpdateFrameworkItemRequest("Roadmap agreed", true, "# Agreed\n"), Cancel));
+        await Run(s => s.UpdateSubcategoryAsync(sam, "delivery", "planning", new UpdateFrameworkGroupRequest("Planning", "Before we build."), Cancel));
+
+        var item = await Run(s => s.GetItemAsync(sam, "roadmap", Cancel));
+        var summary = await Run(s => s.GetAsync(sam, Cancel));
+
+        Assert.Equal(("Roadmap agreed", true, "# Agreed\n"), (item.Name, item.Optional, item.DefinitionMarkdown));
+        Assert.Equal("Before we build.", summary.Categories[0].Subcategories.Single(s => s.Slug == "planning").Description);
+    }
+
+    [Fact]
+    public async Task Unknown_slugs_are_not_found()
+    {
+        await Assert.ThrowsAsync<NotFoundException>(() => Run(s => s.GetItemAsync(sam, "no-such-item", Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Run(s => s.GetTemplateAsync(sam, "no-such-template", Cancel)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Road Map")]
+    [InlineData("../roadmap")]
+    [InlineData("roadmap\n")]
+    public async Task A_malformed_slug_is_refused_naming_the_field(string slug)
+    {
+        var item = await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.GetItemAsync(sam, slug, Cancel)));
+        var template = await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.GetTemplateAsync(sam, slug, Cancel)));
+
+        Assert.Equal(["ItemSlug"], item.Errors.Select(e => e.PropertyName).Distinct());
+        Assert.Equal(["TemplateSlug"], template.Errors.Select(e => e.PropertyName).Distinct());
+    }
+
+    [Fact]
+    public async Task A_slug_longer_than_the_framework_allows_is_refused()
+        => await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.GetItemAsync(sam, new string('a', 101), Cancel)));
+
+    [Theory]
+    [InlineData("roadmap")]
+    [InlineData("Not A Slug")]
+    public async Task To_an_organization_admin_the_reads_do_not_exist_whatever_the_slug(string slug)
+    {
+        // Ada administers Acme, which makes her nothing in the system's framework.
+        await Assert.ThrowsAsync<NotFoundException>(() => Run(s => s.GetItemAsync(world.Ada, slug, Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Run(s => s.GetTemplateAsync(world.Ada, slug == "roadmap" ? "test-plan" : slug, Cancel)));
+    }
+
+    [Fact]
+    public async Task Only_a_super_admin_is_told_they_may_manage_the_system_framework()
+    {
+        Assert.True(await Run(s => s.IsSuperAdminAsync(sam, Cancel)));
+        Assert.False(await Run(s => s.IsSuperAdminAsync(world.Ada, Cancel)));
+        Assert.False(await Run(s => s.IsSuperAdminAsync(world.Ben, Cancel)));
+    }
+}
