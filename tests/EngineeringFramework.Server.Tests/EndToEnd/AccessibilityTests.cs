@@ -75,6 +75,9 @@ public sealed partial class AccessibilityTests
             await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
             await Expect(page.GetByText("invitee@example.test").First).ToBeVisibleAsync();
 
+            // The same person is also a system super-admin, so the System pages are checked too.
+            await Ui.UiSteps.GrantSuperAdminAsync(app, Email);
+
             string[] signedIn =
             [
                 "/onboarding",
@@ -98,6 +101,11 @@ public sealed partial class AccessibilityTests
                 "/Manage/ConnectedApps",
                 "/Manage/DeleteAccount",
                 $"/orgs/{org}/projects/{Guid.NewGuid()}",
+                "/system/framework",
+                "/system/framework/categories/foundation",
+                "/system/framework/categories/foundation/subcategories/governance",
+                "/system/framework/items/project-charter-approved",
+                "/system/framework/templates/project-charter",
             ];
             foreach (var path in signedIn)
             {
