@@ -24,4 +24,15 @@ internal sealed class ExportTools(IHttpContextAccessor http, ExportService expor
             var file = await exports.ExportChecklistAsync(http.ForOrganization(organization_id), organization_id, project_id, new ExportChecklistRequest(format), cancellationToken);
             return new CallToolResult { Content = [new TextContentBlock { Text = file.Content }] };
         });
+
+    [McpServerTool(Name = "export_organization_report", Title = "Export the organization's progress report", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Returns the organization's progress report as CSV text: a header row (Department, Project, Project status, Category, Required, Done, Not applicable, Percent), then for every project one row per category and a last row with category \"(all)\" holding its overall progress. Any member may read it.")]
+    public Task<CallToolResult> ExportOrganizationReportAsync(
+        [Description("The organization's id, from whoami.")] Guid organization_id,
+        CancellationToken cancellationToken = default)
+        => McpErrors.Run(async () =>
+        {
+            var file = await exports.ExportOrganizationReportAsync(http.ForOrganization(organization_id), organization_id, cancellationToken);
+            return new CallToolResult { Content = [new TextContentBlock { Text = file.Content }] };
+        });
 }

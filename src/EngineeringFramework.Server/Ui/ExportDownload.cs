@@ -1,3 +1,4 @@
+using System.Text;
 using EngineeringFramework.Core.Exports;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Server.Api.Exports;
@@ -6,7 +7,8 @@ namespace EngineeringFramework.Server.Ui;
 
 /// <summary>
 /// The web app's downloads of exports, on the session cookie: <c>/orgs/{orgId}/projects/{id}/checklist.md</c> and
-/// <c>.csv</c>, and <c>/orgs/{orgId}/report.csv</c>. The same use cases as the REST API, the same file and headers.
+/// <c>.csv</c>, and <c>/orgs/{orgId}/report.csv</c>. The same use cases as the REST API, the same file and headers;
+/// a CSV starts with a UTF-8 byte order mark here, for spreadsheets.
 /// </summary>
 internal static class ExportDownload
 {
@@ -40,7 +42,17 @@ internal static class ExportDownload
 
         try
         {
-            return ExportsApi.Download(http, await export(user.Caller));
+            var file = await export(user.Caller);
+            if (file.MediaType != ExportFormats.CsvMediaType)
+            {
+                return ExportsApi.Download(http, file);
+            }
+
+            // A person's download opens in a spreadsheet, and Excel reads a CSV without a byte order mark in the
+            // machine's legacy code page, garbling every accent. The REST API's file stays without one: a program
+            // reading "text/csv; charset=utf-8" would find U+FEFF glued to the first header cell.
+            http.Response.Headers.ContentDisposition = ExportsApi.Disposition(file);
+            return TypedResults.File([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(file.Content)], $"{file.MediaType}; charset=utf-8");
         }
         catch (NotFoundException)
         {

@@ -157,4 +157,16 @@ public sealed class FieldRuleTests
 
         FrameworkAssert.SingleError(fixture.Parse(), "categories[0].subcategories[0].items[1].name");
     }
+
+    [Theory]
+    [InlineData("categories: []\ntemplates: []\n")]
+    [InlineData("categories:\n  - name: Empty\n    slug: empty\n    order: 1\n    subcategories:\n      - name: Nothing yet\n        slug: nothing-yet\n        order: 1\n        items: []\ntemplates: []\n")]
+    public void Validator_rejects_a_framework_without_a_single_item(string yaml)
+    {
+        var fixture = FrameworkFixture.Valid();
+        fixture.YamlOverride = yaml;
+
+        var error = FrameworkAssert.SingleError(fixture.Parse(), "categories");
+        Assert.Contains("at least one item", error.Message, StringComparison.Ordinal);
+    }
 }

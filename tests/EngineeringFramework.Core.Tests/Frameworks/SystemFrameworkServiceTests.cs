@@ -105,4 +105,37 @@ public sealed class SystemFrameworkServiceTests : IAsyncLifetime
         Assert.False(await Run(s => s.IsSuperAdminAsync(world.Ada, Cancel)));
         Assert.False(await Run(s => s.IsSuperAdminAsync(world.Ben, Cancel)));
     }
+
+    [Fact]
+    public async Task A_preview_renders_sanitized_markdown_for_a_super_admin_and_writes_nothing()
+    {
+        var before = await Run(s => s.GetAsync(sam, Cancel));
+
+        var html = await Run(s => s.PreviewAsync(sam, "## Done when\n\n- [ ] signed\n\n<script>alert(1)</script>", Cancel));
+
+        Assert.Contains("<h2", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(string.Empty, await Run(s => s.PreviewAsync(sam, null, Cancel)));
+        Assert.Equal(before.VersionId, (await Run(s => s.GetAsync(sam, Cancel))).VersionId);
+    }
+
+    [Fact]
+    public async Task A_preview_is_not_there_for_anyone_but_a_super_admin()
+        => await Assert.ThrowsAsync<NotFoundException>(() => Run(s => s.PreviewAsync(world.Ada, "# Hello", Cancel)));
+
+    [Fact]
+    public async Task A_preview_of_text_that_cannot_be_stored_is_refused_naming_the_markdown()
+    {
+        // In code, not as theory data: a lone surrogate does not survive the test runner's serialization of arguments.
+        foreach (var text in new[] { "nul \0 inside", "half \ud800 a pair" })
+        {
+            var refused = await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.PreviewAsync(sam, text, Cancel)));
+
+            Assert.Equal(["Markdown"], refused.Errors.Select(e => e.PropertyName).Distinct());
+        }
+    }
+
+    [Fact]
+    public async Task A_preview_longer_than_a_framework_file_may_be_is_refused()
+        => await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.PreviewAsync(sam, new string('a', 256 * 1024 + 1), Cancel)));
 }

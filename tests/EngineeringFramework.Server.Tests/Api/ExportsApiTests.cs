@@ -57,6 +57,8 @@ public sealed class ExportsApiTests(ApiServer server) : IClassFixture<ApiServer>
         Assert.Matches("^attachment; filename=\"report-acme-report-\\d{4}-\\d\\d-\\d\\d\\.csv\"; filename\\*=UTF-8''Report%20Acme%20report%20", report.Content.Headers.ContentDisposition!.ToString());
         Assert.StartsWith("Department,Project,Project status,Category,Required,Done,Not applicable,Percent\r\n", text, StringComparison.Ordinal);
         Assert.Contains("\r\nPlatform,Payments,Active,(all),", text, StringComparison.Ordinal);
+        // For programs, no byte order mark (the web app's download has one, for spreadsheets).
+        Assert.Equal((byte)'D', (await report.Content.ReadAsByteArrayAsync(ApiTestKit.Cancel))[0]);
     }
 
     [Theory]

@@ -124,7 +124,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
 
         Assert.Equal(
-            ["create_project", "export_checklist", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search", "search_framework", "update_checklist_item", "whoami"],
+            ["create_project", "export_checklist", "export_organization_report", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
@@ -228,6 +228,20 @@ public sealed class McpToolsTests : IAsyncLifetime
         Assert.StartsWith("Category,Subcategory,Item slug,Item name,Required,Status,", csv, StringComparison.Ordinal);
         Assert.Contains("not found", byOurOrg, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("not found", byTheirOrg, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_organization_report_is_csv_text_with_each_projects_overall_row_and_another_organization_is_not_found()
+    {
+        var report = await TextOfAsync(ada, "export_organization_report", new() { ["organization_id"] = acme });
+        await OnboardAsync("eve", grantMcp: true);
+        await using var eve = await ConnectAsync("eve");
+        var refused = await ErrorOfAsync(eve, "export_organization_report", new() { ["organization_id"] = acme });
+
+        Assert.StartsWith("Department,Project,Project status,Category,Required,Done,Not applicable,Percent\r\n", report, StringComparison.Ordinal);
+        Assert.Contains(",Launch,Active,(all),", report, StringComparison.Ordinal);
+        Assert.Contains("not found", refused, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Launch", refused, StringComparison.Ordinal);
     }
 
     /// <summary>A tool whose answer is a document: its text content, with no structured copy.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using EngineeringFramework.Server.Tests.Support;
 
 namespace EngineeringFramework.Server.Tests.Ui;
@@ -29,9 +30,17 @@ public sealed class ExportDownloadTests
         Assert.Equal("attachment; filename=\"checkout-revamp-checklist.md\"; filename*=UTF-8''Checkout%20revamp%20checklist.md", markdown.Content.Headers.ContentDisposition?.ToString());
         Assert.StartsWith("# Checklist: Checkout revamp\n", await markdown.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         Assert.Equal("text/csv; charset=utf-8", csv.Content.Headers.ContentType?.ToString());
+        Assert.Equal("attachment; filename=\"checkout-revamp-checklist.csv\"; filename*=UTF-8''Checkout%20revamp%20checklist.csv", csv.Content.Headers.ContentDisposition?.ToString());
         Assert.StartsWith("Category,Subcategory,Item slug,", await csv.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/csv; charset=utf-8", report.Content.Headers.ContentType?.ToString());
         Assert.Contains(",Checkout revamp,Active,(all),", await report.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+
+        // A person's CSV opens in a spreadsheet: a UTF-8 byte order mark comes first (Excel guesses a legacy code page
+        // without one); the Markdown file and the REST API's files have none.
+        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), (await csv.Content.ReadAsByteArrayAsync(Cancel))[..3]);
+        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), (await report.Content.ReadAsByteArrayAsync(Cancel))[..3]);
+        Assert.Equal((byte)'#', (await markdown.Content.ReadAsByteArrayAsync(Cancel))[0]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Server.Tests.Api.Support;
 using EngineeringFramework.Server.Tests.Support;
@@ -77,11 +78,11 @@ public sealed class SystemFrameworkPageTests : IAsyncLifetime
 
         // The posted text is shown again and rendered through the sanitizing renderer, and nothing is saved.
         Assert.Equal(HttpStatusCode.OK, preview.Status);
-        Assert.Contains("id=\"preview-heading\"", preview.Html, StringComparison.Ordinal);
+        Assert.Contains("id=\"item-preview-heading\"", preview.Html, StringComparison.Ordinal);
         Assert.Contains("<h1>Charter</h1>", preview.Html, StringComparison.Ordinal);
         Assert.Contains("criterion-met", preview.Html, StringComparison.Ordinal);
         Assert.Contains("value=\"Charter signed by the sponsor\"", preview.Html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script", preview.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(preview.ScriptsOtherThanTheAppsFiles());
         Assert.Equal(before, await CurrentAsync());
 
         using var saved = await sam.SubmitAsync(ItemPath, "edit-item", new()
@@ -286,6 +287,77 @@ public sealed class SystemFrameworkPageTests : IAsyncLifetime
             Assert.Contains("aria-label=\"Main\"", dashboard.Html, StringComparison.Ordinal);
             Assert.DoesNotContain("href=\"/system/framework\"", dashboard.Html, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_live_preview_renders_what_is_typed_for_a_super_admin_with_the_pages_token_and_saves_nothing()
+    {
+        var page = await sam.GetAsync(ItemPath);
+        var token = page.Form("edit-item")["__RequestVerificationToken"];
+        var before = await CurrentAsync();
+
+        // The page wires its definition field to the preview and loads the one script that keeps it current.
+        Assert.Contains($"data-preview-url=\"{PreviewPath}\" data-preview-target=\"item-preview\"", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"/js/markdown-preview.js\" defer></script>", page.Html, StringComparison.Ordinal);
+        using var script = await app.Client.GetAsync(new Uri("/js/markdown-preview.js", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+
+        using var rendered = await PreviewAsync(sam, token, "## Done when\n\n- [ ] reviewed\n\n<script>alert(1)</script>");
+        var html = await rendered.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.OK, rendered.StatusCode);
+        Assert.Equal("text/html", rendered.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h2>Done when</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("criterion", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+
+        // Longer than a framework file may hold: refused, naming the field.
+        using var refused = await PreviewAsync(sam, token, new string('a', 256 * 1024 + 1));
+        var problem = await refused.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True(JsonDocument.Parse(problem).RootElement.TryGetProperty("errors", out var errors) && errors.TryGetProperty("markdown", out _), problem);
+
+        // A NUL is refused by ASP.NET Core's form reading before the endpoint runs: still a problem document, never a 500.
+        using var nul = await PreviewAsync(sam, token, "a NUL \0 inside");
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Equal("application/problem+json", nul.Content.Headers.ContentType?.MediaType);
+
+        using var withoutToken = await PreviewAsync(sam, token: null, "# Hello");
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
+        Assert.Equal(before, await CurrentAsync());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_live_preview_is_not_there_for_anyone_else(bool withOrganization)
+    {
+        var outsider = withOrganization
+            ? (await UiBrowser.WithOrganizationAsync(app, "org-admin@example.test", "Acme")).Browser
+            : await UiBrowser.SignUpAsync(app, "nobody@example.test");
+        using var _ = outsider;
+        var token = (await outsider.GetAsync("/onboarding")).Form("create-organization")["__RequestVerificationToken"];
+
+        using var refused = await PreviewAsync(outsider, token, "# Hello");
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.DoesNotContain("Hello", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
+    private const string PreviewPath = "/system/framework/preview";
+
+    private static async Task<HttpResponseMessage> PreviewAsync(UiBrowser browser, string? token, string markdown)
+    {
+        var fields = new Dictionary<string, string> { ["markdown"] = markdown };
+        if (token is not null)
+        {
+            fields["__RequestVerificationToken"] = token;
+        }
+
+        // As the page's script sends it: fetch asks for anything (*/*), so an error is a problem document, not the app's error page.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(PreviewPath, UriKind.Relative)) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Accept.ParseAdd("*/*");
+        return await browser.Session.Client.SendAsync(request, Cancel);
     }
 
     private const string SystemExport = "/system/framework/export.zip";

@@ -147,6 +147,13 @@ internal sealed partial record Page(HttpStatusCode Status, string Html, string? 
         return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Every <c>&lt;script&gt;</c> element of the page except the app's own external files (<c>/js/*.js</c>, no inline
+    /// code): empty when the page keeps to the CSP's <c>script-src 'self'</c> without relying on it.
+    /// </summary>
+    public IReadOnlyList<string> ScriptsOtherThanTheAppsFiles()
+        => [.. ScriptElement().Matches(Html).Select(m => m.Value).Where(script => !AppScript().IsMatch(script))];
+
     private static string? Attribute(string tag, string name)
     {
         var match = Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"");
@@ -158,6 +165,12 @@ internal sealed partial record Page(HttpStatusCode Status, string Html, string? 
 
     [GeneratedRegex("<form\\b[^>]*>", RegexOptions.Singleline)]
     private static partial Regex FormTag();
+
+    [GeneratedRegex("<script\\b.*?(?:</script>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex ScriptElement();
+
+    [GeneratedRegex("^<script src=\"/js/[a-z-]+\\.js\" defer></script>$")]
+    private static partial Regex AppScript();
 
     [GeneratedRegex("<input\\b[^>]*>", RegexOptions.Singleline)]
     private static partial Regex InputElement();

@@ -15,9 +15,17 @@ internal sealed class ManifestBinder(FrameworkLimits limits, FrameworkErrorList 
         }
 
         var document = new ManifestObject(mapping, string.Empty, errors, limits, "categories", "templates");
+        var errorsBefore = errors.Count;
         var categories = Bounded(document.List("categories", required: true), limits.MaxCategories, "categories")
             .Select(c => BindCategory(c.Mapping, c.Location))
             .ToList();
+        if (_itemCount == 0 && errors.Count == errorsBefore)
+        {
+            // Well-formed but with nothing to do: applied, it would replace a working framework with one that gives
+            // every new project an empty checklist (a truncated file, or "categories: []", must not do that silently).
+            errors.Add(document.Child("categories"), "must hold at least one item (in a subcategory of a category): a framework without items would give new projects an empty checklist");
+        }
+
         var templates = Bounded(document.List("templates", required: false), limits.MaxTemplates, "templates")
             .Select(t => BindTemplate(t.Mapping, t.Location))
             .ToList();

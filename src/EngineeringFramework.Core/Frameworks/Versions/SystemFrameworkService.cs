@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Frameworks.Rendering;
 using EngineeringFramework.Core.UseCases;
 using FluentValidation;
 using FluentValidation.Results;
@@ -74,6 +75,20 @@ internal sealed class UpdateFrameworkItemValidator : AbstractValidator<UpdateFra
     }
 }
 
+internal sealed record MarkdownPreview(string? Markdown);
+
+internal sealed class MarkdownPreviewValidator : AbstractValidator<MarkdownPreview>
+{
+    public MarkdownPreviewValidator()
+    {
+        // A framework file holds at most MaxMarkdownBytes of UTF-8; each character is at least one byte.
+        RuleFor(r => r.Markdown).Cascade(CascadeMode.Stop)
+            .Storable()
+            .Must(m => m is null || System.Text.Encoding.UTF8.GetByteCount(m) <= FrameworkLimits.Default.MaxMarkdownBytes)
+            .WithMessage($"'Markdown' must be at most {FrameworkLimits.Default.MaxMarkdownBytes} bytes of UTF-8.");
+    }
+}
+
 internal sealed class UpdateFrameworkTemplateValidator : AbstractValidator<UpdateFrameworkTemplateRequest>
 {
     public UpdateFrameworkTemplateValidator()
@@ -98,7 +113,7 @@ internal sealed class UpdateFrameworkGroupValidator : AbstractValidator<UpdateFr
 /// operations do not exist (not found). Every change is validated by the same parser as every import and
 /// becomes a new immutable version, so an edit can never leave the framework invalid.
 /// </summary>
-public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorizer, TimeProvider time)
+public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorizer, TimeProvider time, MarkdownRenderer markdown)
 {
     public const string ImportSource = "import";
     public const string EditSource = "edit";
@@ -116,6 +131,18 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
     /// </summary>
     public Task<bool> IsSuperAdminAsync(Caller caller, CancellationToken cancellationToken)
         => authorizer.CheckAsync(caller, SystemAdministration.SuperAdmins.Relation, Fga.SystemObject, cancellationToken);
+
+    /// <summary>
+    /// Markdown as a definition or template would show once saved, rendered by the one sanitizing renderer every page
+    /// uses, for the edit forms' preview. Nothing is read or written; only a super-admin may ask, like every other
+    /// operation here, and text beyond what a framework file may hold is refused rather than rendered.
+    /// </summary>
+    public async Task<string> PreviewAsync(Caller caller, string? markdownText, CancellationToken cancellationToken)
+    {
+        await EnsureSuperAdminAsync(caller, cancellationToken);
+        await new MarkdownPreviewValidator().ValidateAndThrowAsync(new MarkdownPreview(markdownText), cancellationToken);
+        return markdown.ToHtml(markdownText);
+    }
 
     public async Task<SystemFrameworkItemDetails> GetItemAsync(Caller caller, string itemSlug, CancellationToken cancellationToken)
     {
