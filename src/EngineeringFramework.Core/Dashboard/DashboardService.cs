@@ -10,8 +10,9 @@ namespace EngineeringFramework.Core.Dashboard;
 
 /// <summary>
 /// The organization's dashboard and a project's progress over time. Every figure is counted in the database with grouped
-/// queries (a fixed number of round trips, whatever the number of projects); the history is rebuilt from the recorded
-/// status changes (<see cref="ProgressHistory"/>). Any member may read both, as any member may read every project.
+/// queries (a fixed number of round trips, whatever the number of projects), progress as <see cref="ProgressCounts"/>
+/// counts it everywhere; the history is rebuilt from the recorded status changes (<see cref="ProgressHistory"/>). Any
+/// member may read both, as any member may read every project.
 /// </summary>
 public sealed class DashboardService(AppDbContext db, TenantContext tenant, Authorizer authorizer, TimeProvider time)
 {
@@ -27,38 +28,43 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
             .Select(p => new { p.Id, p.Name, p.DepartmentId, p.Status, p.TargetDate })
             .ToListAsync(cancellationToken);
         var departments = await db.Departments.AsNoTracking().Select(d => new { d.Id, d.Name }).ToListAsync(cancellationToken);
-        var counts = (await db.ChecklistItems.AsNoTracking()
+        var progress = (await ProgressCounts.ByCategoryAsync(db.ChecklistItems, cancellationToken)).ToLookup(c => c.ProjectId);
+        var overdue = await db.ChecklistItems.AsNoTracking()
+            .Where(i => i.DueDate != null && i.DueDate < today && i.Status != Done && i.Status != NotApplicable)
             .GroupBy(i => i.ProjectId)
-            .Select(g => new ItemCounts(
-                g.Key,
-                g.Count(i => !i.Optional),
-                g.Count(i => !i.Optional && i.Status == Done),
-                g.Count(i => !i.Optional && i.Status == NotApplicable),
-                g.Count(i => i.DueDate != null && i.DueDate < today && i.Status != Done && i.Status != NotApplicable)))
-            .ToListAsync(cancellationToken)).ToDictionary(c => c.ProjectId);
+            .Select(g => new { ProjectId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(o => o.ProjectId, o => o.Count, cancellationToken);
         var lastActivity = (await db.ActivityEntries.AsNoTracking()
             .Where(a => a.ProjectId != null)
             .GroupBy(a => a.ProjectId!.Value)
             .Select(g => new { ProjectId = g.Key, At = g.Max(a => a.At) })
             .ToListAsync(cancellationToken)).ToDictionary(a => a.ProjectId, a => (DateTime?)a.At);
 
-        WorkStats StatsOf(Guid projectId) => Stats([counts.GetValueOrDefault(projectId) ?? ItemCounts.None(projectId)], [lastActivity.GetValueOrDefault(projectId)]);
+        // Progress over the required items; overdue counts every item, required or not.
+        WorkStats StatsOf(IReadOnlyList<Guid> projectIds)
+        {
+            var sum = ProgressCounts.Overall(projectIds.SelectMany(id => progress[id]));
+            return new WorkStats(
+                sum,
+                sum.Required - sum.Done - sum.NotApplicable,
+                projectIds.Sum(id => overdue.GetValueOrDefault(id)),
+                projectIds.Select(id => lastActivity.GetValueOrDefault(id)).Max());
+        }
+
         var standings = projects
             .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Id)
-            .Select(p => new ProjectStanding(p.Id, p.Name, p.DepartmentId, p.Status, p.TargetDate, StatsOf(p.Id)))
+            .Select(p => new ProjectStanding(p.Id, p.Name, p.DepartmentId, p.Status, p.TargetDate, StatsOf([p.Id])))
             .ToList();
         var current = projects.Where(p => p.Status != ProjectStatus.Archived).ToList();
         var departmentStandings = departments
             .OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.Id)
             .Select(d =>
             {
-                var own = current.Where(p => p.DepartmentId == d.Id).ToList();
-                return new DepartmentStanding(
-                    d.Id, d.Name, own.Count,
-                    Stats([.. own.Select(p => counts.GetValueOrDefault(p.Id) ?? ItemCounts.None(p.Id))], [.. own.Select(p => lastActivity.GetValueOrDefault(p.Id))]));
+                var own = current.Where(p => p.DepartmentId == d.Id).Select(p => p.Id).ToList();
+                return new DepartmentStanding(d.Id, d.Name, own.Count, StatsOf(own));
             })
             .ToList();
-        var overall = Stats([.. current.Select(p => counts.GetValueOrDefault(p.Id) ?? ItemCounts.None(p.Id))], [.. current.Select(p => lastActivity.GetValueOrDefault(p.Id))]);
+        var overall = StatsOf([.. current.Select(p => p.Id)]);
         var trend = await TrendAsync(db.Projects.Where(p => p.Status != ProjectStatus.Archived), today, cancellationToken);
         return new OrganizationDashboard(today, overall, departmentStandings, standings, trend);
     }
@@ -101,18 +107,5 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
         return ProgressHistory.Compute(items, changes, points);
     }
 
-    private static WorkStats Stats(IReadOnlyList<ItemCounts> counts, IReadOnlyList<DateTime?> activity)
-    {
-        var required = counts.Sum(c => c.Required);
-        var done = counts.Sum(c => c.Done);
-        var notApplicable = counts.Sum(c => c.NotApplicable);
-        return new WorkStats(Progress.Of(done, notApplicable, required), required - done - notApplicable, counts.Sum(c => c.Overdue), activity.Max());
-    }
-
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-
-    private sealed record ItemCounts(Guid ProjectId, int Required, int Done, int NotApplicable, int Overdue)
-    {
-        public static ItemCounts None(Guid projectId) => new(projectId, 0, 0, 0, 0);
-    }
 }

@@ -64,33 +64,13 @@ public sealed class ExportService(AppDbContext db, TenantContext tenant, Authori
         var projects = await db.Projects.AsNoTracking()
             .Select(p => new { p.Id, p.Name, p.Status, Department = db.Departments.Where(d => d.Id == p.DepartmentId).Select(d => d.Name).FirstOrDefault() })
             .ToListAsync(cancellationToken);
-        var counts = await db.ChecklistItems.AsNoTracking()
-            .GroupBy(i => new { i.ProjectId, i.CategorySlug, i.CategoryName, i.CategoryOrder })
-            .Select(g => new
-            {
-                g.Key.ProjectId,
-                g.Key.CategorySlug,
-                g.Key.CategoryName,
-                g.Key.CategoryOrder,
-                Done = g.Count(i => !i.Optional && i.Status == ChecklistItemStatus.Done),
-                NotApplicable = g.Count(i => !i.Optional && i.Status == ChecklistItemStatus.NotApplicable),
-                Required = g.Count(i => !i.Optional),
-            })
-            .ToListAsync(cancellationToken);
-        var byProject = counts.ToLookup(c => c.ProjectId);
+        var byProject = (await ProgressCounts.ByCategoryAsync(db.ChecklistItems, cancellationToken)).ToLookup(c => c.ProjectId);
 
         // Sorted here, ordinally, rather than by the database, whose collation differs between SQLite and PostgreSQL.
         var rows = projects
             .OrderBy(p => p.Department, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Id)
-            .Select(p =>
-            {
-                var categories = byProject[p.Id]
-                    .OrderBy(c => c.CategoryOrder).ThenBy(c => c.CategorySlug, StringComparer.Ordinal)
-                    .Select(c => new CategoryProgress(c.CategorySlug, c.CategoryName, c.CategoryOrder, Progress.Of(c.Done, c.NotApplicable, c.Required)))
-                    .ToList();
-                var overall = Progress.Of(categories.Sum(c => c.Progress.Done), categories.Sum(c => c.Progress.NotApplicable), categories.Sum(c => c.Progress.Required));
-                return new ReportProject(p.Department ?? string.Empty, p.Name, p.Status, overall, categories);
-            });
+            .Select(p => new ReportProject(
+                p.Department ?? string.Empty, p.Name, p.Status, ProgressCounts.Overall(byProject[p.Id]), ProgressCounts.Categories(byProject[p.Id])));
 
         var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         return new ExportFile(

@@ -104,8 +104,8 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
     }
 
     /// <summary>
-    /// Overall progress of many projects in one grouped query (one row per project), so a list costs the same
-    /// number of round trips whatever its length.
+    /// Overall progress of many projects in one grouped query, so a list costs the same number of round trips
+    /// whatever its length.
     /// </summary>
     private async Task<Dictionary<Guid, Progress>> ProgressOfAsync(List<Guid> projectIds, CancellationToken cancellationToken)
     {
@@ -114,18 +114,8 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
             return [];
         }
 
-        var rows = await db.ChecklistItems.AsNoTracking()
-            .Where(i => projectIds.Contains(i.ProjectId) && !i.Optional)
-            .GroupBy(i => i.ProjectId)
-            .Select(g => new
-            {
-                ProjectId = g.Key,
-                Done = g.Count(i => i.Status == ChecklistItemStatus.Done),
-                NotApplicable = g.Count(i => i.Status == ChecklistItemStatus.NotApplicable),
-                Required = g.Count(),
-            })
-            .ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.ProjectId, r => Progress.Of(r.Done, r.NotApplicable, r.Required));
+        var rows = await ProgressCounts.ByCategoryAsync(db.ChecklistItems.Where(i => projectIds.Contains(i.ProjectId)), cancellationToken);
+        return rows.GroupBy(r => r.ProjectId).ToDictionary(g => g.Key, ProgressCounts.Overall);
     }
 
     /// <summary>The project with its progress, overall and per category (counted in the database, one grouped query).</summary>
@@ -268,25 +258,8 @@ public sealed class ProjectService(AppDbContext db, TenantContext tenant, Author
 
     private async Task<ProjectDetails> WithProgressAsync(ProjectSummary project, CancellationToken cancellationToken)
     {
-        var rows = await db.ChecklistItems.AsNoTracking()
-            .Where(i => i.ProjectId == project.Id)
-            .GroupBy(i => new { i.CategorySlug, i.CategoryName, i.CategoryOrder })
-            .Select(g => new
-            {
-                g.Key.CategorySlug,
-                g.Key.CategoryName,
-                g.Key.CategoryOrder,
-                Done = g.Count(i => !i.Optional && i.Status == ChecklistItemStatus.Done),
-                NotApplicable = g.Count(i => !i.Optional && i.Status == ChecklistItemStatus.NotApplicable),
-                Required = g.Count(i => !i.Optional),
-            })
-            .ToListAsync(cancellationToken);
-        var categories = rows
-            .OrderBy(r => r.CategoryOrder).ThenBy(r => r.CategorySlug, StringComparer.Ordinal)
-            .Select(r => new CategoryProgress(r.CategorySlug, r.CategoryName, r.CategoryOrder, Progress.Of(r.Done, r.NotApplicable, r.Required)))
-            .ToList();
-        var overall = Progress.Of(rows.Sum(r => r.Done), rows.Sum(r => r.NotApplicable), rows.Sum(r => r.Required));
-        return new ProjectDetails(project, overall, categories);
+        var rows = await ProgressCounts.ByCategoryAsync(db.ChecklistItems.Where(i => i.ProjectId == project.Id), cancellationToken);
+        return new ProjectDetails(project, ProgressCounts.Overall(rows), ProgressCounts.Categories(rows));
     }
 
     /// <summary>A lead must belong to the organization (the tenant filter limits the lookup to it).</summary>

@@ -108,28 +108,50 @@ internal static class SearchTerms
             return [];
         }
 
-        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var hit = -1;
+        var flat = Flatten(text);
+        var hit = FirstHit(flat, terms);
+        return hit < 0 ? [] : Highlight(Window(flat, hit, width), terms);
+    }
+
+    /// <summary>
+    /// The same excerpt as plain text, for a caller that shows no highlights; where no word matches (the text was found
+    /// by another field), the opening of the text, cut the same way. Null only for a null text.
+    /// </summary>
+    public static string? ExcerptText(string? text, IReadOnlyList<string> terms, int width = 220)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var flat = Flatten(text);
+        return flat.Length == 0 ? flat : Window(flat, Math.Max(0, FirstHit(flat, terms)), width);
+    }
+
+    private static string Flatten(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Where the first word starting with one of the terms starts in <paramref name="flat"/>; -1 when none does.</summary>
+    private static int FirstHit(string flat, IReadOnlyList<string> terms)
+    {
         foreach (var (wordStart, _) in Words(flat))
         {
             if (StartsWithATerm(flat, wordStart, terms))
             {
-                hit = wordStart;
-                break;
+                return wordStart;
             }
         }
 
-        if (hit < 0)
-        {
-            return [];
-        }
+        return -1;
+    }
 
+    /// <summary>About <paramref name="width"/> characters of <paramref name="flat"/> from a third of it before <paramref name="hit"/>, cut at spaces, "…" marking each cut.</summary>
+    private static string Window(string flat, int hit, int width)
+    {
         var start = Math.Max(0, hit - (width / 3));
         var end = Math.Min(flat.Length, start + width);
         start = start > 0 ? NextWordStart(flat, start) : 0;
         end = end < flat.Length ? PreviousWordEnd(flat, end) : flat.Length;
-        var excerpt = (start > 0 ? "…" : string.Empty) + flat[start..end] + (end < flat.Length ? "…" : string.Empty);
-        return Highlight(excerpt, terms);
+        return (start > 0 ? "…" : string.Empty) + flat[start..end] + (end < flat.Length ? "…" : string.Empty);
     }
 
     private static bool StartsWithATerm(string text, int start, IReadOnlyList<string> terms)

@@ -1,3 +1,4 @@
+using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.UseCases;
 using Microsoft.AspNetCore.Components;
@@ -184,6 +185,25 @@ public abstract class UiPage : ComponentBase
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Saves an item's status form: a version or status the form does not offer is answered next to the status;
+    /// otherwise <paramref name="save"/> runs with the update the form asks for (<see cref="StatusUpdateForm.TryRead"/>),
+    /// as a versioned <see cref="SubmitAsync"/>.
+    /// </summary>
+    protected async Task<bool> SubmitStatusAsync(FormState form, StatusUpdateForm? posted, ChecklistItemView item, Func<UpdateChecklistItemRequest, Task> save)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(save);
+        if (!StatusUpdateForm.TryRead(posted, item, out var request))
+        {
+            form.Fail([("Status", "Choose a status.")]);
+            HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return false;
+        }
+
+        return await SubmitAsync(form, () => save(request), versioned: true);
     }
 
     private void SetOutcome(PageOutcome outcome, int status, string? message)

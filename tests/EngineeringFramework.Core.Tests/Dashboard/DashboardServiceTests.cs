@@ -21,23 +21,16 @@ public sealed class DashboardServiceTests
         var world = await ProjectWorld.CreateAsync(provider, time: clock);
         var apollo = (await world.CreateProjectAsync("Apollo")).Project.Id;
         var gemini = (await world.CreateProjectAsync("Gemini")).Project.Id;
-        await SetAsync(world, apollo, "unit-tests", ChecklistItemStatus.InProgress, due: new DateOnly(2027, 1, 20));
+        await world.SetItemAsync(apollo, "unit-tests", ChecklistItemStatus.InProgress, due: new DateOnly(2027, 1, 20));
         clock.Advance(TimeSpan.FromDays(14));
-        await SetAsync(world, apollo, "roadmap", ChecklistItemStatus.Done);
+        await world.SetItemAsync(apollo, "roadmap", ChecklistItemStatus.Done);
         clock.Advance(TimeSpan.FromDays(7));
-        await SetAsync(world, apollo, "changelog", ChecklistItemStatus.NotApplicable, reason: "No releases");
-        await SetAsync(world, gemini, "roadmap", ChecklistItemStatus.Done);
+        await world.SetItemAsync(apollo, "changelog", ChecklistItemStatus.NotApplicable, reason: "No releases");
+        await world.SetItemAsync(gemini, "roadmap", ChecklistItemStatus.Done);
         await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, gemini, new("Gemini", Status: ProjectStatus.Archived), Cancel));
         clock.Advance(TimeSpan.FromDays(7));
-        await SetAsync(world, apollo, "roadmap", ChecklistItemStatus.InProgress);
+        await world.SetItemAsync(apollo, "roadmap", ChecklistItemStatus.InProgress);
         return (world, apollo, gemini);
-    }
-
-    private static async Task SetAsync(ProjectWorld world, Guid project, string slug, ChecklistItemStatus status, DateOnly? due = null, string? reason = null)
-    {
-        var item = await world.ItemAsync(project, slug);
-        await world.Checklists(world.Ada, (s, c) => s.UpdateItemAsync(c, world.Acme, project, item.Id,
-            new UpdateChecklistItemRequest(item.Version, status, reason, DueDate: due ?? item.DueDate), Cancel));
     }
 
     private static Task<T> DashboardAsync<T>(ProjectWorld world, Caller caller, Func<DashboardService, Task<T>> read)

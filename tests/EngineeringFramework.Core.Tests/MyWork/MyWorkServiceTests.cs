@@ -26,25 +26,18 @@ public sealed class MyWorkServiceTests
         var gemini = (await world.CreateProjectAsync("Gemini")).Project.Id;
         var mercury = (await world.CreateProjectAsync("Mercury")).Project.Id;
         var ben = world.Ben.UserId;
-        await AssignAsync(world, apollo, "c1-s1-i1", ChecklistItemStatus.InProgress, ben, Today.AddDays(-1));
-        await AssignAsync(world, gemini, "c1-s1-i2", ChecklistItemStatus.NotStarted, ben, Today);
-        await AssignAsync(world, apollo, "c1-s2-i1", ChecklistItemStatus.NotStarted, ben, Today.AddDays(6));
-        await AssignAsync(world, apollo, "c1-s2-i2", ChecklistItemStatus.NotStarted, ben, Today.AddDays(7));
-        await AssignAsync(world, gemini, "c2-s1-i1", ChecklistItemStatus.NotStarted, ben, null);
-        await AssignAsync(world, apollo, "c2-s1-i2", ChecklistItemStatus.Done, ben, Today.AddDays(-9));
-        await AssignAsync(world, apollo, "c2-s1-i3", ChecklistItemStatus.InProgress, world.Ada.UserId, Today.AddDays(-1));
+        await world.SetItemAsync(apollo, "c1-s1-i1", ChecklistItemStatus.InProgress, assignee: ben, due: Today.AddDays(-1));
+        await world.SetItemAsync(gemini, "c1-s1-i2", ChecklistItemStatus.NotStarted, assignee: ben, due: Today);
+        await world.SetItemAsync(apollo, "c1-s2-i1", ChecklistItemStatus.NotStarted, assignee: ben, due: Today.AddDays(6));
+        await world.SetItemAsync(apollo, "c1-s2-i2", ChecklistItemStatus.NotStarted, assignee: ben, due: Today.AddDays(7));
+        await world.SetItemAsync(gemini, "c2-s1-i1", ChecklistItemStatus.NotStarted, assignee: ben, due: null);
+        await world.SetItemAsync(apollo, "c2-s1-i2", ChecklistItemStatus.Done, assignee: ben, due: Today.AddDays(-9));
+        await world.SetItemAsync(apollo, "c2-s1-i3", ChecklistItemStatus.InProgress, assignee: world.Ada.UserId, due: Today.AddDays(-1));
 
         // An archived project's overdue item is no one's work any more.
-        await AssignAsync(world, mercury, "c1-s1-i1", ChecklistItemStatus.NotStarted, ben, Today.AddDays(-3));
+        await world.SetItemAsync(mercury, "c1-s1-i1", ChecklistItemStatus.NotStarted, assignee: ben, due: Today.AddDays(-3));
         await world.Projects(world.Ada, (p, c) => p.UpdateAsync(c, world.Acme, mercury, new("Mercury", Status: ProjectStatus.Archived), Cancel));
         return (world, apollo, gemini, mercury);
-    }
-
-    private static async Task AssignAsync(ProjectWorld world, Guid project, string slug, ChecklistItemStatus status, Guid assignee, DateOnly? due)
-    {
-        var item = await world.ItemAsync(project, slug);
-        await world.Checklists(world.Ada, (s, c) => s.UpdateItemAsync(c, world.Acme, project, item.Id,
-            new UpdateChecklistItemRequest(item.Version, status, AssigneeUserId: assignee, DueDate: due), Cancel));
     }
 
     private static Task<MyWorkList> ListAsync(ProjectWorld world, Caller caller, MyWorkRequest request, Guid? organization = null)

@@ -78,8 +78,15 @@ internal sealed class ProjectWorld : IAsyncDisposable
     public async Task<ChecklistItemView> ItemAsync(Guid projectId, string slug)
         => (await ChecklistAsync(projectId)).Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Single(i => i.ItemSlug == slug);
 
-    public Task<ChecklistItemView> UpdateItemAsync(Guid projectId, ChecklistItemView item, ChecklistItemStatus status, Caller? caller = null, string? reason = null)
-        => Checklists(caller ?? Ada, (s, c) => s.UpdateItemAsync(c, Acme, projectId, item.Id, new UpdateChecklistItemRequest(item.Version, status, reason), Cancel));
+    /// <summary>Replaces the item's fields, at the version of <paramref name="item"/>; a field left out is cleared, as the use case does.</summary>
+    public Task<ChecklistItemView> UpdateItemAsync(
+        Guid projectId, ChecklistItemView item, ChecklistItemStatus status, Caller? caller = null, string? reason = null, Guid? assignee = null, DateOnly? due = null)
+        => Checklists(caller ?? Ada, (s, c) => s.UpdateItemAsync(
+            c, Acme, projectId, item.Id, new UpdateChecklistItemRequest(item.Version, status, reason, AssigneeUserId: assignee, DueDate: due), Cancel));
+
+    /// <summary>Reads the item by its slug, then replaces its fields as Ada at the version just read (see <see cref="UpdateItemAsync"/>).</summary>
+    public async Task<ChecklistItemView> SetItemAsync(Guid projectId, string slug, ChecklistItemStatus status, string? reason = null, Guid? assignee = null, DateOnly? due = null)
+        => await UpdateItemAsync(projectId, await ItemAsync(projectId, slug), status, reason: reason, assignee: assignee, due: due);
 
     /// <summary>A generated framework: <paramref name="categories"/> x <paramref name="subcategories"/> x <paramref name="items"/> items.</summary>
     public static FrameworkDefinition Generated(int categories, int subcategories, int items)

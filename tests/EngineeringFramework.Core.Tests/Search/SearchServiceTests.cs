@@ -193,4 +193,19 @@ public sealed class SearchServiceTests
         Assert.Equal("needle", Assert.Single(excerpt, f => f.Match).Text);
         Assert.DoesNotContain(excerpt, f => f.Text.Contains("  ", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Plain_excerpts_are_the_same_window_and_fall_back_to_the_opening_when_no_word_matches()
+    {
+        var text = "# Rollback\n\n" + string.Join(' ', Enumerable.Range(1, 200).Select(i => $"word{i}")) + " needle tail";
+
+        var around = SearchTerms.ExcerptText(text, ["needle"]);
+        var opening = SearchTerms.ExcerptText(text, ["catalog"]);
+
+        Assert.Equal(string.Concat(SearchTerms.Excerpt(text, ["needle"]).Select(f => f.Text)), around);
+        Assert.StartsWith("# Rollback word1 word2 ", opening, StringComparison.Ordinal);
+        Assert.EndsWith("…", opening, StringComparison.Ordinal);
+        Assert.InRange(opening!.Length, 150, 230);
+        Assert.Null(SearchTerms.ExcerptText(null, ["needle"]));
+    }
 }

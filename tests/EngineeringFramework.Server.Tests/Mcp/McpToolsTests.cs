@@ -270,6 +270,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         Assert.True(projectDetails.GetProperty("progress").GetProperty("required").GetInt32() > 0);
         Assert.Contains(projects.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == project);
         Assert.NotEmpty(hits.GetProperty("items").EnumerateArray());
+        Assert.Contains(hits.GetProperty("items").EnumerateArray(), h => h.GetProperty("excerpt").GetString()?.Contains("threat", StringComparison.OrdinalIgnoreCase) == true);
         Assert.Contains("{{", template.GetProperty("markdown").GetString(), StringComparison.Ordinal);
     }
 

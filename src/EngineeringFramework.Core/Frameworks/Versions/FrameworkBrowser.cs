@@ -1,5 +1,6 @@
 using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Search;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Core.UseCases;
 using FluentValidation;
@@ -30,6 +31,8 @@ internal sealed class FrameworkSearchValidator : AbstractValidator<FrameworkSear
 /// </summary>
 public sealed class FrameworkBrowser(AppDbContext db, TenantContext tenant, Authorizer authorizer)
 {
+    private const int ExcerptWidth = 240;
+
     public async Task<FrameworkTemplateView> GetTemplateAsync(Caller caller, Guid organizationId, string templateSlug, Guid? versionId, CancellationToken cancellationToken)
     {
         var version = await VersionAsync(caller, organizationId, versionId, cancellationToken);
@@ -63,10 +66,14 @@ public sealed class FrameworkBrowser(AppDbContext db, TenantContext tenant, Auth
         // A framework has at most a few thousand items: matching in memory keeps the search identical on
         // SQLite and PostgreSQL (case folding and collations differ between them).
         var words = request.Query.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        // The excerpt is made as the organization search makes its own, around the first word of the definition that starts
+        // with a word of the query (or its opening, when only the name matched), at about the size this tool has always sent.
+        var terms = SearchTerms.Of(request.Query);
         return [.. items
             .Where(i => words.All(w => i.Name.Contains(w, StringComparison.OrdinalIgnoreCase) || (i.DefinitionMarkdown?.Contains(w, StringComparison.OrdinalIgnoreCase) ?? false)))
             .Take(request.Limit)
-            .Select(i => new FrameworkSearchHit(i.Slug, i.Name, i.Category, i.Subcategory, i.Optional, i.TemplateSlug, Excerpt(i.DefinitionMarkdown, words[0])))];
+            .Select(i => new FrameworkSearchHit(i.Slug, i.Name, i.Category, i.Subcategory, i.Optional, i.TemplateSlug, SearchTerms.ExcerptText(i.DefinitionMarkdown, terms, ExcerptWidth)))];
     }
 
     private async Task<Guid> VersionAsync(Caller caller, Guid organizationId, Guid? versionId, CancellationToken cancellationToken)
@@ -81,18 +88,5 @@ public sealed class FrameworkBrowser(AppDbContext db, TenantContext tenant, Auth
 
         var effective = await new FrameworkVersionReader(db).GetEffectiveAsync(cancellationToken) ?? throw new NotFoundException("Framework");
         return effective.Id;
-    }
-
-    private static string? Excerpt(string? markdown, string word)
-    {
-        if (markdown is null)
-        {
-            return null;
-        }
-
-        var at = markdown.IndexOf(word, StringComparison.OrdinalIgnoreCase);
-        var start = Math.Max(0, at < 0 ? 0 : at - 80);
-        var length = Math.Min(240, markdown.Length - start);
-        return markdown.Substring(start, length).ReplaceLineEndings(" ").Trim();
     }
 }
