@@ -35,6 +35,12 @@ public sealed class ConsentJourneyTests
         // Any name at all: a registration is anonymous, so the page must not let the name vouch for the client.
         var client = await OAuthClient.RegisterAsync(app, site.RedirectUri, name: "Claude Code");
         await using var chromium = await HeadlessChromium.LaunchAsync(app.BaseAddress, "consent-registered");
+        // The consent page is reached only through a client's request, so its accessibility is checked here, on the way.
+        if (Axe.ScriptIfInstalled() is { } axe)
+        {
+            await chromium.AddScriptToEveryPageAsync(axe);
+        }
+
         await chromium.WalkAsync(() => WalkAsync(app, site, chromium, client, "Claude Code", publishedBy: null, Api(app)));
     }
 
@@ -122,6 +128,15 @@ public sealed class ConsentJourneyTests
         await ExpectConsentPageAsync(page, clientName, redirectHost, publishedBy, email);
         Assert.Equal(0, site.Arrivals);
         await chromium.ScreenshotAsync("consent");
+        if (await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
+        {
+            var violations = new List<string>(await Axe.SeriousViolationsAsync(page, "consent (1280)"));
+            await page.SetViewportSizeAsync(375, 812);
+            violations.AddRange(await Axe.SeriousViolationsAsync(page, "consent (375)"));
+            await chromium.ScreenshotAsync("consent-375");
+            await page.SetViewportSizeAsync(1280, 900);
+            Assert.True(violations.Count == 0, "Serious or critical accessibility violations:\n" + string.Join('\n', violations));
+        }
 
         // Deny: the client hears access_denied (with its state) and gets no code.
         await page.GetByRole(AriaRole.Button, new() { Name = "Deny", Exact = true }).ClickAsync();
