@@ -108,7 +108,19 @@ public sealed partial class SystemFrameworkJourneyTests
         await Expect(page.Locator("nav[aria-label='Main']")).ToBeVisibleAsync();
         await Expect(item).ToBeHiddenAsync();
 
-        await page.Locator("details.category", new() { Has = item }).Locator("summary").ClickAsync();
+        // Two items of the category ticked and set Done together; the ticks sit beside the items, outside the form they belong to.
+        var category = page.Locator("details.category", new() { Has = item });
+        await category.Locator("summary").ClickAsync();
+        var ticks = category.Locator("input.bulk-tick");
+        await ticks.Nth(0).CheckAsync();
+        await ticks.Nth(1).CheckAsync();
+        await page.GetByLabel("New status for the ticked items").SelectOptionAsync(new SelectOptionValue { Label = "Done" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply to the ticked items" }).ClickAsync();
+        await Expect(page.GetByText("2 item(s) changed together.")).ToBeVisibleAsync();
+        await category.Locator("summary").ClickAsync();
+        await Expect(category.Locator(".item .status").Nth(0)).ToHaveTextAsync("Done");
+        await Expect(category.Locator(".item .status").Nth(1)).ToHaveTextAsync("Done");
+        await Expect(category.Locator(".item .status").Nth(2)).Not.ToHaveTextAsync("Done");
         await item.ClickAsync();
         await Expect(page.GetByText("The sponsor agreed to the scope.")).ToBeVisibleAsync();
     }
