@@ -81,6 +81,7 @@ public sealed partial class AccessibilityTests
                 department,
                 project,
                 item!,
+                project + "/activity",
                 $"/orgs/{org}/my-work",
                 $"/orgs/{org}/search?q=charter",
                 $"/orgs/{org}/framework/threat-model-completed",
