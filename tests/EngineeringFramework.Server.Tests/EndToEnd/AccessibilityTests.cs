@@ -65,6 +65,13 @@ public sealed partial class AccessibilityTests
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkout revamp", Level = 1 })).ToBeVisibleAsync();
             var project = new Uri(page.Url).AbsolutePath;
             var item = await page.Locator("a.item-name").First.GetAttributeAsync("href");
+
+            // One status change, so the item's and the project's history list an entry.
+            await page.Locator("details.category summary").First.ClickAsync();
+            var firstItem = page.Locator("li.item").First;
+            await firstItem.GetByLabel("Status").SelectOptionAsync("InProgress");
+            await firstItem.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Save") }).ClickAsync();
+            await Expect(page.Locator("li.item").First.Locator(".status")).ToHaveTextAsync("In progress");
             await page.GotoAsync($"/orgs/{org}/members");
             await page.GetByLabel("Email", new() { Exact = true }).FillAsync("invitee@example.test");
             await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
@@ -81,6 +88,7 @@ public sealed partial class AccessibilityTests
                 department,
                 project,
                 item!,
+                project + "/activity",
                 $"/orgs/{org}/my-work",
                 $"/orgs/{org}/search?q=charter",
                 $"/orgs/{org}/framework/threat-model-completed",

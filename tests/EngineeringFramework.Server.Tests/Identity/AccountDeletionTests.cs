@@ -101,7 +101,7 @@ public sealed class AccountDeletionTests
         Assert.Equal(JsonValueKind.Null, entries[0].GetProperty("changes").GetProperty("assigneeUserId").GetProperty("to").ValueKind);
         var itemPage = await ada.GetAsync($"/orgs/{orgId}/projects/{project}/items/{item}");
         Assert.Equal(HttpStatusCode.OK, itemPage.Status);
-        Assert.Contains("Deleted user via Api", itemPage.Html, StringComparison.Ordinal);
+        Assert.Contains("Deleted user via REST API", itemPage.Html, StringComparison.Ordinal);
         var members = await ada.GetAsync($"/orgs/{orgId}/members");
         Assert.DoesNotContain(BenEmail, members.Html, StringComparison.Ordinal);
 

@@ -37,7 +37,7 @@ public sealed class ItemPageTests
         Assert.Contains("href=\"https://docs.example.test/minutes\"", after.Html, StringComparison.Ordinal);
         Assert.Contains("value=\"2027-01-15\"", after.Html, StringComparison.Ordinal);
         Assert.Contains("<span class=\"change-field\">status</span>", after.Html, StringComparison.Ordinal);
-        Assert.Contains("via Ui", after.Html, StringComparison.Ordinal);
+        Assert.Contains("via web", after.Html, StringComparison.Ordinal);
     }
 
     [Fact]

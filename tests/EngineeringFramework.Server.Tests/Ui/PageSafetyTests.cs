@@ -40,6 +40,7 @@ public sealed partial class PageSafetyTests
             $"/orgs/{orgId}/departments/{departmentId}",
             $"/orgs/{orgId}/projects/{projectId}",
             $"/orgs/{orgId}/projects/{projectId}/items/{item}",
+            $"/orgs/{orgId}/projects/{projectId}/activity",
             $"/orgs/{orgId}/members",
             $"/orgs/{orgId}/my-work",
             $"/orgs/{orgId}/search?q=charter",
