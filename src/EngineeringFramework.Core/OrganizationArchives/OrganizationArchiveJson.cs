@@ -18,4 +18,7 @@ public static class OrganizationArchiveJson
     public static byte[] Serialize(OrganizationArchive archive) => JsonSerializer.SerializeToUtf8Bytes(archive, Options);
 
     public static OrganizationArchive? Deserialize(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<OrganizationArchive>(json, Options);
+
+    public static ValueTask<OrganizationArchive?> DeserializeAsync(Stream json, CancellationToken cancellationToken)
+        => JsonSerializer.DeserializeAsync<OrganizationArchive>(json, Options, cancellationToken);
 }

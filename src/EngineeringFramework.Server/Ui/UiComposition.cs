@@ -21,6 +21,7 @@ internal static class UiComposition
         app.MapTemplateDownload();
         app.MapExportDownloads();
         app.MapSystemFrameworkDownload();
+        app.MapOrganizationArchiveDownload();
         app.MapMarkdownPreview();
         return app;
     }

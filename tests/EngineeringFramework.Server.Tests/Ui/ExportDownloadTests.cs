@@ -44,7 +44,7 @@ public sealed class ExportDownloadTests
     }
 
     [Fact]
-    public async Task Another_organizations_project_and_report_are_not_found()
+    public async Task Another_organizations_project_report_and_archive_are_not_found()
     {
         await using var app = await TestApp.StartAsync();
         var (owner, orgId, projectId) = await UiSteps.ProjectAsync(app, "owner@example.test");
@@ -55,8 +55,9 @@ public sealed class ExportDownloadTests
         using var theirs = await stranger.Session.GetAsync($"/orgs/{orgId}/projects/{projectId}/checklist.md");
         using var underOwn = await stranger.Session.GetAsync($"/orgs/{strangerOrg}/projects/{projectId}/checklist.csv");
         using var report = await stranger.Session.GetAsync($"/orgs/{orgId}/report.csv");
+        using var archive = await stranger.Session.GetAsync($"/orgs/{orgId}/organization-archive.json");
 
-        Assert.All([theirs, underOwn, report], r =>
+        Assert.All([theirs, underOwn, report, archive], r =>
         {
             Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
             Assert.Null(r.Content.Headers.ContentDisposition);

@@ -35,8 +35,11 @@ internal static class OrganizationArchivesApi
     }
 
     private static async Task<FileContentHttpResult> ExportAsync(Guid orgId, HttpContext context, OrganizationArchiveService archives, CancellationToken cancellationToken)
+        => Download(await archives.ExportAsync(context.GetCaller(), orgId, cancellationToken));
+
+    /// <summary>The archive as a file download, named by slug and export time; the web app's download sends the same.</summary>
+    internal static FileContentHttpResult Download(OrganizationArchive archive)
     {
-        var archive = await archives.ExportAsync(context.GetCaller(), orgId, cancellationToken);
         var name = $"organization-{archive.Organization.Slug}-{archive.ExportedAt:yyyyMMdd-HHmmss}.json";
         return TypedResults.File(OrganizationArchiveJson.Serialize(archive), "application/json", name);
     }
