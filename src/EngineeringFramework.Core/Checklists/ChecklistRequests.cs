@@ -59,7 +59,11 @@ public sealed record ChecklistSubcategoryView(string Slug, string Name, int Orde
 public sealed record ChecklistCategoryView(string Slug, string Name, int Order, IReadOnlyList<ChecklistSubcategoryView> Subcategories);
 
 /// <summary>A project's checklist in framework order: categories, subcategories, items (each by order, then slug).</summary>
-public sealed record ProjectChecklist(Guid ProjectId, string ProjectName, ProjectStatus ProjectStatus, Guid? FrameworkVersionId, IReadOnlyList<ChecklistCategoryView> Categories);
+public sealed record ProjectChecklist(Guid ProjectId, string ProjectName, ProjectStatus ProjectStatus, Guid? FrameworkVersionId, IReadOnlyList<ChecklistCategoryView> Categories)
+{
+    /// <summary>Every item, in checklist order. A method, not a property: the checklist's JSON carries each item once.</summary>
+    public IEnumerable<ChecklistItemView> AllItems() => Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items);
+}
 
 public sealed record TemplateReference(string Slug, string Name);
 

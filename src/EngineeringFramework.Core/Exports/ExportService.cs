@@ -33,7 +33,7 @@ public sealed class ExportService(AppDbContext db, TenantContext tenant, Authori
             .Select(p => new { p.LeadUserId, p.TargetDate, Department = db.Departments.Where(d => d.Id == p.DepartmentId).Select(d => d.Name).FirstOrDefault() })
             .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException(ProjectWhat);
 
-        var people = checklist.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items)
+        var people = checklist.AllItems()
             .Select(i => i.AssigneeUserId).Append(project.LeadUserId)
             .OfType<Guid>().Distinct().ToList();
         var names = await PeopleAsync(people, cancellationToken);

@@ -17,7 +17,7 @@ public sealed class ChecklistFilterTests
     private static readonly DateOnly NextMonth = Today.AddDays(30);
 
     private static IEnumerable<string> Slugs(ProjectChecklist checklist)
-        => checklist.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Select(i => i.ItemSlug);
+        => checklist.AllItems().Select(i => i.ItemSlug);
 
     /// <summary>
     /// A 12-item project: c1-s1-i1 done and overdue-dated, c1-s1-i2 in progress for Ben and due last month (overdue),

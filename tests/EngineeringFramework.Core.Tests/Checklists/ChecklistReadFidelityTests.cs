@@ -37,7 +37,7 @@ public sealed class ChecklistReadFidelityTests
             ]), Cancel);
         });
 
-        var read = (await world.ChecklistAsync(project)).Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).ToList();
+        var read = (await world.ChecklistAsync(project)).AllItems().ToList();
         await using var db = world.Core.Database.CreateContext(world.Acme);
         var stored = await db.ChecklistItems.AsNoTracking().Where(i => i.ProjectId == project).ToDictionaryAsync(i => i.Id, Cancel);
 

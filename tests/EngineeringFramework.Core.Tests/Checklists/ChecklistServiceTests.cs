@@ -31,7 +31,7 @@ public sealed class ChecklistServiceTests
         Assert.Equal(["planning", "release"], checklist.Categories[0].Subcategories.Select(s => s.Slug));
         Assert.Equal(["roadmap", "backlog"], checklist.Categories[0].Subcategories[0].Items.Select(i => i.ItemSlug));
         Assert.Equal(["unit-tests"], checklist.Categories[1].Subcategories.Single().Items.Select(i => i.ItemSlug));
-        Assert.All(checklist.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items), i => Assert.Equal((ChecklistItemStatus.NotStarted, 1L), (i.Status, i.Version)));
+        Assert.All(checklist.AllItems(), i => Assert.Equal((ChecklistItemStatus.NotStarted, 1L), (i.Status, i.Version)));
     }
 
     [Fact]

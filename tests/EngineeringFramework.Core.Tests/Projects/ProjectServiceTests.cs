@@ -411,5 +411,5 @@ public sealed class ProjectServiceTests
     }
 
     private static List<string> Names(ProjectChecklist checklist)
-        => [.. checklist.Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Select(i => i.Name)];
+        => [.. checklist.AllItems().Select(i => i.Name)];
 }

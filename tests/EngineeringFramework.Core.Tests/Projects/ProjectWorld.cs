@@ -76,7 +76,7 @@ internal sealed class ProjectWorld : IAsyncDisposable
         => Checklists(caller ?? Ada, (s, c) => s.GetAsync(c, Acme, projectId, Cancel));
 
     public async Task<ChecklistItemView> ItemAsync(Guid projectId, string slug)
-        => (await ChecklistAsync(projectId)).Categories.SelectMany(c => c.Subcategories).SelectMany(s => s.Items).Single(i => i.ItemSlug == slug);
+        => (await ChecklistAsync(projectId)).AllItems().Single(i => i.ItemSlug == slug);
 
     /// <summary>Replaces the item's fields, at the version of <paramref name="item"/>; a field left out is cleared, as the use case does.</summary>
     public Task<ChecklistItemView> UpdateItemAsync(
