@@ -50,20 +50,9 @@ public sealed partial class AccessibilityTests
             // An organization with a department, a project worked on, an invitation and a role template, made through its pages.
             await BrowserAccounts.CreateConfirmedAsync(app, Email);
             await BrowserAccounts.SignInAsync(page, Email);
-            await page.GetByLabel("Organization name").FillAsync("Accessible Co");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create organization" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-            var org = OrganizationId().Match(page.Url).Groups[1].Value;
-            await page.GotoAsync($"/orgs/{org}/departments");
-            await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Platform");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create department" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Platform", Level = 1 })).ToBeVisibleAsync();
-            var department = new Uri(page.Url).AbsolutePath;
-            var newProject = page.GetByRole(AriaRole.Region, new() { Name = "New project" });
-            await newProject.GetByLabel("Name", new() { Exact = true }).FillAsync("Checkout revamp");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkout revamp", Level = 1 })).ToBeVisibleAsync();
-            var project = new Uri(page.Url).AbsolutePath;
+            var org = await BrowserSteps.CreateOrganizationAsync(page, "Accessible Co");
+            var department = await BrowserSteps.CreateDepartmentAsync(page, org, "Platform");
+            var project = await BrowserSteps.CreateProjectAsync(page, "Checkout revamp");
             var item = await page.Locator("a.item-name").First.GetAttributeAsync("href");
 
             // One status change, so the item's and the project's history list an entry.
@@ -150,9 +139,6 @@ public sealed partial class AccessibilityTests
         var name = GuidPattern().Replace(path.Split('?')[0].Trim('/'), "id").Replace('/', '-');
         return name.Length == 0 ? "home" : name;
     }
-
-    [GeneratedRegex("/orgs/([0-9a-f-]{36})")]
-    private static partial Regex OrganizationId();
 
     [GeneratedRegex(@"https?://\S+/invitations/[A-Za-z0-9_\-]+")]
     private static partial Regex InvitationLink();

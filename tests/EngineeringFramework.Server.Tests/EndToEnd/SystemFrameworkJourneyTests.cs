@@ -78,17 +78,9 @@ public sealed partial class SystemFrameworkJourneyTests
 
         // A project created now copies the edited item.
         await page.GotoAsync("/onboarding");
-        await page.GetByLabel("Organization name").FillAsync("Keeper Co");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create organization" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-        var org = OrganizationId().Match(page.Url).Groups[1].Value;
-        await page.GotoAsync($"/orgs/{org}/departments");
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Platform");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create department" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Platform", Level = 1 })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Region, new() { Name = "New project" }).GetByLabel("Name", new() { Exact = true }).FillAsync("Launch");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Launch", Level = 1, Exact = true })).ToBeVisibleAsync();
+        var org = await BrowserSteps.CreateOrganizationAsync(page, "Keeper Co");
+        await BrowserSteps.CreateDepartmentAsync(page, org, "Platform");
+        await BrowserSteps.CreateProjectAsync(page, "Launch");
         // The checklist opens with its categories folded, so the edited item is there but not shown.
         var item = page.Locator("a.item-name", new() { HasTextString = "Charter signed by the sponsor" });
         await Expect(item).ToHaveCountAsync(1);
@@ -132,7 +124,4 @@ public sealed partial class SystemFrameworkJourneyTests
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         return await db.FrameworkVersions.AsNoTracking().CountAsync(v => v.OrganizationId == null, TestContext.Current.CancellationToken);
     }
-
-    [GeneratedRegex("/orgs/([0-9a-f-]{36})")]
-    private static partial Regex OrganizationId();
 }

@@ -54,14 +54,11 @@ public sealed partial class WorkJourneyTests
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your address is confirmed");
         await page.GetByRole(AriaRole.Status).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await BrowserAccounts.SubmitSignInAsync(page, Email);
-        await page.GetByLabel("Organization name").FillAsync("Lead Co");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create organization" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-        var org = Guid.Parse(OrganizationId().Match(page.Url).Groups[1].Value);
+        var org = await BrowserSteps.CreateOrganizationAsync(page, "Lead Co");
 
         // Two departments; the second renamed.
-        var platform = await CreateDepartmentAsync(page, org, "Platform");
-        var payments = await CreateDepartmentAsync(page, org, "Payments");
+        var platform = await BrowserSteps.CreateDepartmentAsync(page, org, "Platform");
+        var payments = await BrowserSteps.CreateDepartmentAsync(page, org, "Payments");
         var rename = page.GetByRole(AriaRole.Region, new() { Name = "Rename or describe" });
         await rename.GetByLabel("Department name").FillAsync("Billing");
         await rename.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
@@ -70,11 +67,7 @@ public sealed partial class WorkJourneyTests
 
         // A project in Platform: edited, then moved to Billing, archived and reopened.
         await page.GotoAsync(platform);
-        var newProject = page.GetByRole(AriaRole.Region, new() { Name = "New project" });
-        await newProject.GetByLabel("Name", new() { Exact = true }).FillAsync("Checkout revamp");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Checkout revamp", Level = 1 })).ToBeVisibleAsync();
-        var project = new Uri(page.Url).AbsolutePath;
+        var project = await BrowserSteps.CreateProjectAsync(page, "Checkout revamp");
         await page.GetByLabel("Project name").FillAsync("Checkout v2");
         await page.GetByLabel("Project description").FillAsync("The second attempt at a faster checkout.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save project" }).ClickAsync();
@@ -162,22 +155,10 @@ public sealed partial class WorkJourneyTests
         await chromium.ScreenshotAsync("project-deleted");
     }
 
-    private static async Task<string> CreateDepartmentAsync(IPage page, Guid org, string name)
-    {
-        await page.GotoAsync($"/orgs/{org}/departments");
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create department" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 })).ToBeVisibleAsync();
-        return new Uri(page.Url).AbsolutePath;
-    }
-
     private static async Task<string> DownloadAsync(IPage page, string link)
     {
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync());
         var path = await download.PathAsync();
         return await File.ReadAllTextAsync(path!, TestContext.Current.CancellationToken);
     }
-
-    [GeneratedRegex("/orgs/([0-9a-f-]{36})")]
-    private static partial Regex OrganizationId();
 }
