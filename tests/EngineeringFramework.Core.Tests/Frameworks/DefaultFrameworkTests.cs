@@ -17,14 +17,14 @@ public sealed partial class DefaultFrameworkTests
     }
 
     [Fact]
-    public void Default_framework_spans_at_least_10_categories_20_subcategories_80_items_and_15_templates()
+    public void Default_framework_spans_at_least_12_categories_25_subcategories_100_items_and_24_templates()
     {
         var framework = Result.Definition!;
 
-        Assert.True(framework.Categories.Length >= 10, $"{framework.Categories.Length} categories");
-        Assert.True(framework.SubcategoryCount >= 20, $"{framework.SubcategoryCount} subcategories");
-        Assert.True(framework.ItemCount >= 80, $"{framework.ItemCount} items");
-        Assert.True(framework.Templates.Length >= 15, $"{framework.Templates.Length} templates");
+        Assert.True(framework.Categories.Length >= 12, $"{framework.Categories.Length} categories");
+        Assert.True(framework.SubcategoryCount >= 25, $"{framework.SubcategoryCount} subcategories");
+        Assert.True(framework.ItemCount >= 100, $"{framework.ItemCount} items");
+        Assert.True(framework.Templates.Length >= 24, $"{framework.Templates.Length} templates");
     }
 
     [Fact]
