@@ -4,7 +4,8 @@ namespace EngineeringFramework.Core.Checklists;
 
 /// <summary>
 /// One item of a project's checklist. The framework item is copied in (names, order, slugs) when the
-/// project is created, so later framework changes never rewrite an existing project.
+/// project is created, so later framework changes never rewrite an existing project; only an upgrade the
+/// project's managers apply (<c>ProjectUpgradeService</c>) brings a newer version's names and places in.
 /// </summary>
 public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
 {
@@ -16,25 +17,25 @@ public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
 
     public required string ItemSlug { get; init; }
 
-    public required string Name { get; init; }
+    public required string Name { get; set; }
 
-    public required string CategorySlug { get; init; }
+    public required string CategorySlug { get; set; }
 
-    public required string CategoryName { get; init; }
+    public required string CategoryName { get; set; }
 
-    public int CategoryOrder { get; init; }
+    public int CategoryOrder { get; set; }
 
-    public required string SubcategorySlug { get; init; }
+    public required string SubcategorySlug { get; set; }
 
-    public required string SubcategoryName { get; init; }
+    public required string SubcategoryName { get; set; }
 
-    public int SubcategoryOrder { get; init; }
+    public int SubcategoryOrder { get; set; }
 
-    public int Order { get; init; }
+    public int Order { get; set; }
 
-    public bool Optional { get; init; }
+    public bool Optional { get; set; }
 
-    public string? TemplateSlug { get; init; }
+    public string? TemplateSlug { get; set; }
 
     public ChecklistItemStatus Status { get; set; } = ChecklistItemStatus.NotStarted;
 
@@ -51,6 +52,18 @@ public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
     public List<string> EvidenceLinks { get; set; } = [];
 
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Set when a framework upgrade removed this item from the project's framework: the item stays, with its history,
+    /// read-only and outside the project's progress. Cleared if a later upgrade brings the item back.
+    /// </summary>
+    public DateTime? RetiredAt { get; set; }
+
+    /// <summary>
+    /// Set when a framework upgrade changed the definition of an item that was Done or Not applicable, so that someone
+    /// reviews the decision against the new text. Cleared by the next change of the item's status.
+    /// </summary>
+    public DateTime? DefinitionChangedAt { get; set; }
 
     public Guid? UpdatedByUserId { get; set; }
 

@@ -17,7 +17,7 @@ internal sealed record ChecklistItemCursor(int C, string Cs, int S, string Ss, i
 
     /// <summary>Whether <paramref name="place"/> comes after this position in framework order.</summary>
     public bool IsBefore(ItemPlace place)
-        => ChecklistReader.Compare(new ItemPlace(Guid.Empty, Cs, string.Empty, C, Ss, string.Empty, S, Is, string.Empty, I, false, null), place) < 0;
+        => ChecklistReader.Compare(new ItemPlace(Guid.Empty, Cs, string.Empty, C, Ss, string.Empty, S, Is, string.Empty, I, false, null, null), place) < 0;
 
     public static bool TryDecode(string value, out ChecklistItemCursor? cursor)
     {

@@ -10,8 +10,9 @@ namespace EngineeringFramework.Core.Checklists;
 /// state, projected straight into the views (no entity materialization, no change tracking), compiled statements.
 /// On SQLite both come in one statement, the items as one value SQLite builds (<see cref="SqliteItemStates"/>: every
 /// column of every row read through Microsoft.Data.Sqlite is several native calls); on PostgreSQL the project and the
-/// item columns are two statements. Where each item sits in the framework never changes after the project's creation,
-/// so it comes from <see cref="ChecklistStructures"/>, read once per project (one more statement the first time).
+/// item columns are two statements. Where each item sits in the framework changes only with the project's framework
+/// version, so it comes from <see cref="ChecklistStructures"/>, read once per project and version (one more statement
+/// the first time).
 /// </summary>
 /// <remarks>
 /// The tenant query filter applies inside the compiled queries as everywhere else: EF Core reads the tenant from
@@ -31,7 +32,7 @@ internal static class ChecklistReader
         EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IQueryable<ItemState>>>((db, projectId, status, assignee, dueBefore, overdue, today) =>
             from i in db.ChecklistItems.AsNoTracking()
             where ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today)
-            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version))));
+            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt))));
 
     /// <summary>
     /// The project and what can change of the matching items in one statement, the items as one UTF-8 value built by
@@ -45,7 +46,7 @@ internal static class ChecklistReader
                     .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
                     .GroupBy(i => i.ProjectId)
                     .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
-                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version)))))
+                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt)))))
                     .FirstOrDefault()))
                 .FirstOrDefault())));
 
@@ -56,7 +57,7 @@ internal static class ChecklistReader
             where i.ProjectId == projectId
             select new ItemPlace(
                 i.Id, i.CategorySlug, i.CategoryName, i.CategoryOrder, i.SubcategorySlug, i.SubcategoryName, i.SubcategoryOrder,
-                i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug)));
+                i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.RetiredAt)));
 
     /// <summary>
     /// The project and its rows matching <paramref name="filter"/> (after <paramref name="after"/>, when given), in
@@ -74,7 +75,7 @@ internal static class ChecklistReader
         }
 
         var structure = structures.Find(projectId);
-        if (structure is null || states.Exists(s => !structure.TryGet(s.Id, out _)))
+        if (structure is null || structure.FrameworkVersionId != project.FrameworkVersionId || states.Exists(s => !structure.TryGet(s.Id, out _)))
         {
             var places = new List<ItemPlace>();
             await foreach (var place in PlacesQuery.For(db)(db, projectId).WithCancellation(cancellationToken))
@@ -82,7 +83,7 @@ internal static class ChecklistReader
                 places.Add(place);
             }
 
-            structure = new ChecklistStructure(places);
+            structure = new ChecklistStructure(project.FrameworkVersionId, places);
             structures.Keep(projectId, structure);
         }
 
@@ -95,7 +96,7 @@ internal static class ChecklistReader
             {
                 slots[place.Rank] = new ItemRow(place, new ChecklistItemView(
                     place.Id, place.ItemSlug, place.Name, place.Order, place.Optional, place.TemplateSlug, s.Status, s.NotApplicableReason, s.Notes,
-                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version));
+                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt));
             }
         }
 
@@ -229,7 +230,8 @@ internal static class ChecklistReader
         List<string> EvidenceLinks,
         DateTime UpdatedAt,
         Guid? UpdatedByUserId,
-        long Version);
+        long Version,
+        DateTime? DefinitionChangedAt);
 
     internal sealed record ItemRow(ItemPlace Place, ChecklistItemView Item);
 }

@@ -47,11 +47,23 @@ public sealed record ChecklistItemView(
     IReadOnlyList<string> EvidenceLinks,
     DateTime UpdatedAt,
     Guid? UpdatedByUserId,
-    long Version)
+    long Version,
+    DateTime? RetiredAt = null,
+    DateTime? DefinitionChangedAt = null)
 {
+    /// <summary>Retired by a framework upgrade: no longer in the project's framework, kept read-only with its history, not counted in progress.</summary>
+    /// <remarks>Not serialized: <see cref="RetiredAt"/> says the same on the wire.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Retired => RetiredAt is not null;
+
+    /// <summary>A framework upgrade changed the definition while the item was Done or Not applicable: someone should review it. Cleared when its status is next set.</summary>
+    /// <remarks>Not serialized: <see cref="DefinitionChangedAt"/> says the same on the wire.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool DefinitionChangedSinceDone => DefinitionChangedAt is not null;
+
     internal static ChecklistItemView Of(ChecklistItem i) => new(
         i.Id, i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId,
-        i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version);
+        i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version, i.RetiredAt, i.DefinitionChangedAt);
 }
 
 public sealed record ChecklistSubcategoryView(string Slug, string Name, int Order, IReadOnlyList<ChecklistItemView> Items);

@@ -118,6 +118,12 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
                 throw new NotFoundException(change.Prefix.Length == 0 ? ItemWhat : $"{ItemWhat} at {change.Prefix}");
             }
 
+            if (item.RetiredAt is not null)
+            {
+                throw new ConflictException(
+                    $"{(change.Prefix.Length == 0 ? "The checklist item" : $"The checklist item at {change.Prefix}")} '{item.Name}' was retired by a framework upgrade (it is no longer in the project's framework); it is kept read-only with its history.");
+            }
+
             if (item.Version != change.Request.Version)
             {
                 throw new PreconditionFailedException(
@@ -132,6 +138,14 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         {
             var item = items[change.ItemId];
             var diff = ChecklistItemChangeSet.Apply(item, change.Request);
+
+            // Whoever sets the status of an item flagged by an upgrade has seen the new definition: the review is done.
+            if (item.DefinitionChangedAt is not null)
+            {
+                diff["definitionChangedSinceDone"] = new System.Text.Json.Nodes.JsonObject { ["from"] = "true", ["to"] = null };
+                item.DefinitionChangedAt = null;
+            }
+
             if (diff.Count == 0)
             {
                 continue;

@@ -4,10 +4,13 @@ namespace EngineeringFramework.Core.Checklists;
 
 /// <summary>
 /// Where each item of a project's checklist sits in the framework: category, subcategory, slug, name, order, whether
-/// it is optional, its template. These are copied from the framework when the project is created and can never change
-/// afterwards (<see cref="ChecklistItem"/> declares them <c>init</c>, and a test holds it to that), so they are read
-/// from the database once per project and kept here, by project, in framework order. Each checklist read then fetches
-/// only the item state that can change (status, notes, assignee, dates, links, version), always from the database.
+/// it is optional, its template, whether it is retired. These are copied from the framework when the project is created
+/// and change only when the project is upgraded to another framework version, which always changes the project's
+/// <c>FrameworkVersionId</c> in the same transaction (<c>ProjectUpgradeService</c>). So they are read from the database
+/// once per project and framework version and kept here, by project, in framework order: every read compares the
+/// version it finds on the project's row with the one the kept places were read for, so an upgrade made on any
+/// instance is seen by the next read everywhere. Each checklist read fetches the item state that can change (status,
+/// notes, assignee, dates, links, review flag, version) always from the database.
 /// </summary>
 /// <remarks>
 /// An entry is only ever used to place rows that the tenant-filtered read returned, matched by item id, so it can
@@ -44,7 +47,8 @@ internal sealed record ItemPlace(
     string Name,
     int Order,
     bool Optional,
-    string? TemplateSlug)
+    string? TemplateSlug,
+    DateTime? RetiredAt)
 {
     /// <summary>Position in framework order among the project's items (set when the structure is built).</summary>
     public int Rank { get; init; }
@@ -55,8 +59,9 @@ internal sealed class ChecklistStructure
 {
     private readonly Dictionary<Guid, ItemPlace> places;
 
-    public ChecklistStructure(IEnumerable<ItemPlace> items)
+    public ChecklistStructure(Guid? frameworkVersionId, IEnumerable<ItemPlace> items)
     {
+        FrameworkVersionId = frameworkVersionId;
         // Names repeat across a category's items: keep one copy of each in the cache.
         var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         string Shared(string value) => strings.TryGetValue(value, out var kept) ? kept : strings[value] = value;
@@ -78,6 +83,9 @@ internal sealed class ChecklistStructure
             };
         }
     }
+
+    /// <summary>The project's framework version when these places were read.</summary>
+    public Guid? FrameworkVersionId { get; }
 
     public int Count => places.Count;
 

@@ -47,7 +47,8 @@ internal static class SqliteItemStates
         List<string> evidenceLinks,
         DateTime updatedAt,
         Guid? updatedByUserId,
-        long version)
+        long version,
+        DateTime? definitionChangedAt)
         => throw new NotSupportedException("Only for queries: SQLite evaluates it.");
 
     /// <summary>The text as its UTF-8 bytes, without a copy into a .NET string and back. SQL only: EF Core translates it.</summary>
@@ -87,9 +88,10 @@ internal static class SqliteItemStates
             Next(ref reader);
             Expect(ref reader, JsonTokenType.Number);
             var version = reader.GetInt64();
+            var definitionChangedAt = OptionalTime(ref reader);
             Next(ref reader);
             Expect(ref reader, JsonTokenType.EndArray);
-            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version));
+            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt));
         }
 
         return states;
@@ -168,6 +170,17 @@ internal static class SqliteItemStates
     private static DateTime Time(ref Utf8JsonReader reader)
     {
         Next(ref reader);
+        return TimeValue(ref reader);
+    }
+
+    private static DateTime? OptionalTime(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.Null ? null : TimeValue(ref reader);
+    }
+
+    private static DateTime TimeValue(ref Utf8JsonReader reader)
+    {
         Expect(ref reader, JsonTokenType.String);
         return reader.ValueIsEscaped ? SqliteConversions.ParseDateTime(reader.GetString()!) : SqliteConversions.ParseDateTime(reader.ValueSpan);
     }

@@ -30,7 +30,7 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
         var departments = await db.Departments.AsNoTracking().Select(d => new { d.Id, d.Name }).ToListAsync(cancellationToken);
         var progress = (await ProgressCounts.ByCategoryAsync(db.ChecklistItems, cancellationToken)).ToLookup(c => c.ProjectId);
         var overdue = await db.ChecklistItems.AsNoTracking()
-            .Where(i => i.DueDate != null && i.DueDate < today && i.Status != Done && i.Status != NotApplicable)
+            .Where(i => i.DueDate != null && i.DueDate < today && i.Status != Done && i.Status != NotApplicable && i.RetiredAt == null)
             .GroupBy(i => i.ProjectId)
             .Select(g => new { ProjectId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(o => o.ProjectId, o => o.Count, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
         var items = await (
             from i in db.ChecklistItems.AsNoTracking()
             join p in projects on i.ProjectId equals p.Id
-            where !i.Optional
+            where !i.Optional && i.RetiredAt == null
             select new ProgressHistory.TrackedItem(i.Id, p.CreatedAt, i.Status))
             .ToListAsync(cancellationToken);
         var recorded = await (

@@ -22,7 +22,7 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
         var value = databaseUrl.Trim();
         if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            return new(DatabaseProvider.Postgres, FromPostgresUrl(value));
+            return new(DatabaseProvider.Postgres, WithPoolDefaults(FromPostgresUrl(value)));
         }
 
         if (value.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase))
@@ -38,12 +38,48 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
                 throw new FormatException("it is neither a postgres:// URL nor a connection string with Host=.");
             }
 
-            return new(DatabaseProvider.Postgres, builder.ConnectionString);
+            return new(DatabaseProvider.Postgres, WithPoolDefaults(builder.ConnectionString));
         }
         catch (ArgumentException)
         {
             throw new FormatException("it is neither a postgres:// URL nor a valid Npgsql connection string.");
         }
+    }
+
+    /// <summary>Npgsql's <c>Connection Idle Lifetime</c> when the operator sets none, in seconds.</summary>
+    /// <remarks>
+    /// Npgsql's own default, 300 s, closes every connection the pool has not needed for five minutes, all at once,
+    /// and a busy server then opens them again under load: each new PostgreSQL backend is forked and warms its
+    /// caches while requests wait. Under a steady 400 req/s that was a stall of most of a second every five minutes
+    /// (bench/README.md, "The five-minute stall"); with an hour the run had none. A pool keeps at most
+    /// <c>Maximum Pool Size</c> connections (100) either way; this only keeps warm ones open longer.
+    /// </remarks>
+    public const int DefaultConnectionIdleLifetimeSeconds = 3600;
+
+    /// <summary>Npgsql's <c>Keepalive</c> when the operator sets none, in seconds.</summary>
+    /// <remarks>
+    /// Connections now stay idle up to an hour, longer than many load balancers and NAT gateways keep a silent TCP
+    /// connection (AWS's is 350 s). A keepalive query on an idle connection every minute keeps the path open, so a
+    /// pooled connection is not found dead by the next request.
+    /// </remarks>
+    public const int DefaultKeepaliveSeconds = 60;
+
+    // An operator's own value always wins: only keywords absent from their string are added.
+    private static string WithPoolDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Connection Idle Lifetime"))
+        {
+            builder.ConnectionIdleLifetime = DefaultConnectionIdleLifetimeSeconds;
+        }
+
+        if (!given.ContainsKey("Keepalive"))
+        {
+            builder.KeepAlive = DefaultKeepaliveSeconds;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string FromPostgresUrl(string value)

@@ -10,6 +10,18 @@ public sealed record GitHubSyncOptions
     /// <summary>The REST API root: <c>https://api.github.com/</c>, or a GitHub Enterprise Server's <c>https://host/api/v3/</c>.</summary>
     public Uri ApiBaseUrl { get; init; } = GitHubComApi;
 
+    /// <summary>
+    /// The web page of a commit, for people: github.com's for the public API, and for a GitHub Enterprise Server the
+    /// same host without its <c>/api/v3/</c> path.
+    /// </summary>
+    public Uri CommitPage(string owner, string repository, string sha)
+    {
+        var web = ApiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase)
+            ? new Uri("https://github.com/")
+            : new Uri(ApiBaseUrl, ApiBaseUrl.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase) ? "../../" : "/");
+        return new Uri(web, $"{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/commit/{Uri.EscapeDataString(sha)}");
+    }
+
     /// <summary>Per request to the API (branch and repository lookups).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

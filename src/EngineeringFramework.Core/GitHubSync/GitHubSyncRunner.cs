@@ -246,7 +246,8 @@ public sealed partial class GitHubSyncRunner(
         settings.SyncedAt = Now();
         Finish(job, GitHubSyncStatus.Succeeded, $"Imported {framework.ItemCount} items from {Short(sha)}; new projects use them.");
         // The importer's transaction also commits the job's success and the synced commit: all or nothing.
-        await new FrameworkImporter(db, time).ImportAsync(framework, organizationId, $"github:{sha}", cancellationToken);
+        await new FrameworkImporter(db, time).ImportAsync(
+            framework, organizationId, new FrameworkOrigin($"github:{sha}", Url: options.CommitPage(settings.Owner, settings.Repository, sha).AbsoluteUri), cancellationToken);
         return true;
     }
 

@@ -88,11 +88,11 @@ public sealed class MyWorkService(AppDbContext db, TenantContext tenant, Authori
         };
     }
 
-    /// <summary>The caller's items in projects that are not archived (the tenant filter keeps both tables to this organization).</summary>
+    /// <summary>The caller's items in projects that are not archived, retired items left out (the tenant filter keeps both tables to this organization).</summary>
     private IQueryable<AssignedRow> Assigned(Guid userId)
         => from i in db.ChecklistItems.AsNoTracking()
            join p in db.Projects on i.ProjectId equals p.Id
-           where i.AssigneeUserId == userId && p.Status != ProjectStatus.Archived
+           where i.AssigneeUserId == userId && p.Status != ProjectStatus.Archived && i.RetiredAt == null
            select new AssignedRow { Item = i, ProjectName = p.Name };
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

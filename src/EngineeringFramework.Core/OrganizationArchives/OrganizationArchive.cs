@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.Organizations;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
@@ -93,15 +94,6 @@ public sealed record ArchivedActivity(
     DateTime At);
 
 public sealed record ArchivedRoleTemplate(string Name, string? Description, IReadOnlyList<string> Permissions) : IRoleTemplateInput;
-
-public enum FrameworkScope
-{
-    /// <summary>The instance's built-in (system) framework, referenced by content hash only.</summary>
-    System,
-
-    /// <summary>The organization's own framework (synced from GitHub), carried whole in <see cref="ArchivedFramework.Files"/>.</summary>
-    Organization,
-}
 
 /// <summary>Which framework version a project's checklist was copied from, by identity (scope and content hash).</summary>
 public sealed record ArchivedFrameworkReference(FrameworkScope Scope, string ContentHash);

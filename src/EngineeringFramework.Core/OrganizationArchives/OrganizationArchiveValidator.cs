@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EngineeringFramework.Core.Checklists;
+using EngineeringFramework.Core.Frameworks.Versions;
 using EngineeringFramework.Core.RoleTemplates;
 using FluentValidation;
 using L = EngineeringFramework.Core.OrganizationArchives.OrganizationArchiveLimits;

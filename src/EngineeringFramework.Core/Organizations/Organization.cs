@@ -15,6 +15,12 @@ public sealed class Organization : IOrganizationOwned
 
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>
+    /// When a framework upgrade changes the definition of an item a project had finished (Done or Not applicable): false
+    /// keeps its status and flags it for review; true sets it back to Not started (notes and evidence kept).
+    /// </summary>
+    public bool ResetChangedItemsOnUpgrade { get; set; }
+
     // An organization is its own tenant: the filter compares its id with the current tenant.
     Guid IOrganizationOwned.OrganizationId => Id;
 

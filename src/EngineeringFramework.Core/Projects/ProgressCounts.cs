@@ -16,6 +16,7 @@ internal static class ProgressCounts
     /// <summary>The counts of every category of the projects that <paramref name="items"/> belong to.</summary>
     public static Task<List<CategoryCounts>> ByCategoryAsync(IQueryable<ChecklistItem> items, CancellationToken cancellationToken)
         => items.AsNoTracking()
+            .Where(i => i.RetiredAt == null)
             .GroupBy(i => new { i.ProjectId, i.CategorySlug, i.CategoryName, i.CategoryOrder })
             .Select(g => new CategoryCounts(
                 g.Key.ProjectId,

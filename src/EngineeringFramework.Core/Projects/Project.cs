@@ -21,8 +21,8 @@ public sealed class Project : IOrganizationOwned
 
     public ProjectStatus Status { get; set; } = ProjectStatus.Active;
 
-    /// <summary>The framework version the checklist was copied from (set by the framework content feature).</summary>
-    public Guid? FrameworkVersionId { get; init; }
+    /// <summary>The framework version the checklist was copied from, or last upgraded to.</summary>
+    public Guid? FrameworkVersionId { get; set; }
 
     public DateTime CreatedAt { get; init; }
 

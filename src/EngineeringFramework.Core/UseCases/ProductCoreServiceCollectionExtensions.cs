@@ -27,7 +27,8 @@ public static class ProductCoreServiceCollectionExtensions
     public static IServiceCollection AddOrganizations(this IServiceCollection services) => services.AddScoped<OrganizationService>();
 
     public static IServiceCollection AddFrameworkBrowsing(this IServiceCollection services)
-        => services.AddScoped<Frameworks.Versions.FrameworkBrowser>().AddScoped<Frameworks.Versions.SystemFrameworkService>();
+        => services.AddScoped<Frameworks.Versions.FrameworkBrowser>().AddScoped<Frameworks.Versions.SystemFrameworkService>().AddScoped<Frameworks.Versions.FrameworkVersionService>()
+            .AddScoped<FrameworkUpgrades.ProjectUpgradeService>();
 
     public static IServiceCollection AddSystemAdministration(this IServiceCollection services) => services.AddScoped<SystemAdministration.SuperAdmins>();
 }

@@ -9,6 +9,7 @@ using EngineeringFramework.Server.Api.McpAccess;
 using EngineeringFramework.Server.Api.Members;
 using EngineeringFramework.Server.Api.MyWork;
 using EngineeringFramework.Server.Api.Frameworks;
+using EngineeringFramework.Server.Api.FrameworkUpgrades;
 using EngineeringFramework.Server.Api.GitHubSync;
 using EngineeringFramework.Server.Api.Organizations;
 using EngineeringFramework.Server.Api.Projects;
@@ -42,6 +43,8 @@ internal static class ApiComposition
         app.MapOrganizationsApi();
         app.MapOrganizationArchivesApi();
         app.MapSystemFrameworkApi();
+        app.MapFrameworkVersionsApi();
+        app.MapFrameworkUpgradesApi();
         app.MapDepartmentsApi();
         app.MapProjectsApi();
         app.MapChecklistsApi();

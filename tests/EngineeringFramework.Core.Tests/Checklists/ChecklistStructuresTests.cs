@@ -20,24 +20,6 @@ public sealed class ChecklistStructuresTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static readonly string[] FixedFields =
-    [
-        nameof(ChecklistItem.Id), nameof(ChecklistItem.OrganizationId), nameof(ChecklistItem.ProjectId), nameof(ChecklistItem.ItemSlug), nameof(ChecklistItem.Name),
-        nameof(ChecklistItem.CategorySlug), nameof(ChecklistItem.CategoryName), nameof(ChecklistItem.CategoryOrder), nameof(ChecklistItem.SubcategorySlug),
-        nameof(ChecklistItem.SubcategoryName), nameof(ChecklistItem.SubcategoryOrder), nameof(ChecklistItem.Order), nameof(ChecklistItem.Optional),
-        nameof(ChecklistItem.TemplateSlug),
-    ];
-
-    [Fact]
-    public void The_fields_kept_in_memory_can_only_be_set_when_an_item_is_created()
-    {
-        foreach (var name in FixedFields)
-        {
-            var setter = typeof(ChecklistItem).GetProperty(name, BindingFlags.Public | BindingFlags.Instance)!.SetMethod;
-            Assert.True(setter is not null && setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)), $"{name} must be init-only");
-        }
-    }
-
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_second_read_skips_the_places_but_still_reads_every_change_from_the_database(DatabaseProvider provider)
@@ -101,6 +83,28 @@ public sealed class ChecklistStructuresTests
         Assert.Equal(Slugs(before).Count + 1, Slugs(after).Count);
         Assert.Equal(added, after.Categories[0].Subcategories[0].Items[0].Id);
         Assert.Equal("Added later", after.Categories[0].Subcategories[0].Items[0].Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Places_changed_with_the_projects_framework_version_elsewhere_are_read_again(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider, ProjectWorld.Generated(1, 1, 2));
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        var item = (await world.ChecklistAsync(project)).AllItems().First();
+        var newer = (await world.ImportSystemFrameworkAsync(ProjectWorld.Generated(1, 1, 3))).Id;
+
+        // What an upgrade on another instance writes: the item's place, and the project's version in the same transaction.
+        await world.Core.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            await db.ChecklistItems.BypassTenantFilter().Where(i => i.Id == item.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Name, "Renamed elsewhere").SetProperty(i => i.RetiredAt, DateTime.UtcNow), Cancel);
+            await db.Projects.BypassTenantFilter().Where(p => p.Id == project).ExecuteUpdateAsync(u => u.SetProperty(p => p.FrameworkVersionId, newer), Cancel);
+        });
+
+        var read = (await world.ChecklistAsync(project)).AllItems().Single(i => i.Id == item.Id);
+        Assert.Equal(("Renamed elsewhere", true), (read.Name, read.Retired));
     }
 
     private static List<string> Slugs(ProjectChecklist checklist)

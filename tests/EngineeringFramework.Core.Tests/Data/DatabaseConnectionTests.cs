@@ -47,6 +47,30 @@ public sealed class DatabaseConnectionTests
     }
 
     [Theory]
+    [InlineData("postgres://u@localhost/db")]
+    [InlineData("Host=localhost;Database=ef")]
+    public void Pooled_connections_stay_open_for_an_hour_with_a_keepalive_when_the_operator_sets_neither(string value)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseConnection.Parse(value, "data").ConnectionString);
+
+        Assert.Equal(DatabaseConnection.DefaultConnectionIdleLifetimeSeconds, builder.ConnectionIdleLifetime);
+        Assert.Equal(3600, builder.ConnectionIdleLifetime);
+        Assert.Equal(60, builder.KeepAlive);
+    }
+
+    [Theory]
+    [InlineData("postgres://u@localhost/db?Connection%20Idle%20Lifetime=120&Keepalive=0")]
+    [InlineData("Host=localhost;Database=ef;Connection Idle Lifetime=120;Keepalive=0")]
+    [InlineData("Host=localhost;Database=ef;connectionidlelifetime=120;keepalive=0")]
+    public void The_operators_own_pool_settings_win(string value)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseConnection.Parse(value, "data").ConnectionString);
+
+        Assert.Equal(120, builder.ConnectionIdleLifetime);
+        Assert.Equal(0, builder.KeepAlive);
+    }
+
+    [Theory]
     [InlineData("postgres://localhost")]
     [InlineData("mysql://localhost/db")]
     [InlineData("Database=ef")]

@@ -40,6 +40,16 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         ["ListProjectActivity"] = new("GET", "{org}/projects/{project}/activity", MemberMayCall: true),
         ["ListChecklistItemActivity"] = new("GET", "{org}/projects/{project}/checklist/items/{item}/activity", MemberMayCall: true),
         ["ListMyWork"] = new("GET", "{org}/my-work", MemberMayCall: true, NamesAnObject: false),
+
+        // Framework versions include the system's, which every organization sees: a version id names nothing to hide.
+        ["ListFrameworkVersions"] = new("GET", "{org}/framework/versions", MemberMayCall: true, NamesAnObject: false),
+        ["GetFrameworkVersion"] = new("GET", "{org}/framework/versions/{fwversion}", MemberMayCall: true, NamesAnObject: false),
+        ["CompareFrameworkVersions"] = new("GET", "{org}/framework/versions/{fwversion}/diff/{fwversion}", MemberMayCall: true, NamesAnObject: false),
+        ["PreviewProjectUpgrade"] = new("GET", "{org}/projects/{project}/framework-upgrade", MemberMayCall: true),
+        ["ApplyProjectUpgrade"] = new("POST", "{org}/projects/{project}/framework-upgrade", """{"toVersionId":"{fwversion}"}"""),
+        ["UpgradeDepartmentProjects"] = new("POST", "{org}/departments/{dept}/framework-upgrade", """{"toVersionId":"{fwversion}"}"""),
+        ["GetUpgradePolicy"] = new("GET", "{org}/framework/upgrade-policy", MemberMayCall: true, NamesAnObject: false),
+        ["SetUpgradePolicy"] = new("PUT", "{org}/framework/upgrade-policy", """{"resetChangedItems":false}""", NamesAnObject: false),
         ["Search"] = new("GET", "{org}/search?q=roadmap", MemberMayCall: true, NamesAnObject: false),
         ["GetDashboard"] = new("GET", "{org}/dashboard", MemberMayCall: true, NamesAnObject: false),
         ["GetProjectProgressHistory"] = new("GET", "{org}/projects/{project}/progress-history", MemberMayCall: true),
@@ -177,6 +187,9 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         { "GET", "{org}/projects/{project}/activity?limit=0", null, "limit" },
         { "GET", "{org}/projects/{project}/checklist/items/{item}/activity?cursor=zzz", null, "cursor" },
         { "GET", "{org}/my-work?status=Bogus", null, "status" },
+        { "POST", "{org}/projects/{project}/framework-upgrade", "{}", "toVersionId" },
+        { "POST", "{org}/departments/{dept}/framework-upgrade", """{"toVersionId":"not-a-guid"}""", "toVersionId" },
+        { "PUT", "{org}/framework/upgrade-policy", """{"resetChangedItems":"sometimes"}""", "resetChangedItems" },
         { "GET", "{org}/search", null, "q" },
         { "GET", "{org}/search?q=%2A%2A%2A", null, "q" },
         { "GET", "{org}/search?q=roadmap&limit=0", null, "limit" },
@@ -234,5 +247,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         .Replace("{invitation}", "{invitationId}", StringComparison.Ordinal)
         .Replace("{role}", "{roleTemplateId}", StringComparison.Ordinal)
         .Replace("{admin}", "{userId}", StringComparison.Ordinal)
-        .Replace("{member}", "{userId}", StringComparison.Ordinal);
+        .Replace("{member}", "{userId}", StringComparison.Ordinal)
+        .Replace("/versions/{fwversion}/diff/{fwversion}", "/versions/{fromVersionId}/diff/{toVersionId}", StringComparison.Ordinal)
+        .Replace("{fwversion}", "{versionId}", StringComparison.Ordinal);
 }

@@ -6,6 +6,16 @@ namespace EngineeringFramework.Core.Frameworks.Versions;
 
 internal sealed record FrameworkImportResult(FrameworkVersion Version, bool Created, bool BecameCurrent);
 
+/// <summary>Where a version came from and who made it, as its version list shows.</summary>
+/// <param name="Source"><c>builtin</c>, <c>import</c>, <c>edit</c> or <c>github:{sha}</c>.</param>
+/// <param name="ByUserId">The person whose action imported it, when a person did.</param>
+/// <param name="Url">A page showing the content at its source (a GitHub commit).</param>
+internal sealed record FrameworkOrigin(string Source, Guid? ByUserId = null, string? Url = null)
+{
+    /// <summary>Most importers know only the kind of source.</summary>
+    public static implicit operator FrameworkOrigin(string source) => new(source);
+}
+
 /// <summary>
 /// Turns a validated <see cref="FrameworkDefinition"/> into an immutable framework version and makes it
 /// current for its scope (the system, or one organization), all in one transaction. Importing content
@@ -13,11 +23,11 @@ internal sealed record FrameworkImportResult(FrameworkVersion Version, bool Crea
 /// </summary>
 internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
 {
-    public async Task<FrameworkImportResult> ImportAsync(FrameworkDefinition framework, Guid? organizationId, string source, CancellationToken cancellationToken)
-        => await ImportAsync(framework, organizationId, source, makeCurrent: _ => true, cancellationToken);
+    public async Task<FrameworkImportResult> ImportAsync(FrameworkDefinition framework, Guid? organizationId, FrameworkOrigin origin, CancellationToken cancellationToken)
+        => await ImportAsync(framework, organizationId, origin, makeCurrent: _ => true, cancellationToken);
 
     /// <param name="makeCurrent">Decides, given the scope's current version (or null), whether the imported one replaces it.</param>
-    public async Task<FrameworkImportResult> ImportAsync(FrameworkDefinition framework, Guid? organizationId, string source, Func<FrameworkVersion?, bool> makeCurrent, CancellationToken cancellationToken)
+    public async Task<FrameworkImportResult> ImportAsync(FrameworkDefinition framework, Guid? organizationId, FrameworkOrigin origin, Func<FrameworkVersion?, bool> makeCurrent, CancellationToken cancellationToken)
     {
         var hash = FrameworkHasher.ComputeHash(framework);
         var strategy = db.Database.CreateExecutionStrategy();
@@ -35,7 +45,7 @@ internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
             var created = version is null;
             if (version is null)
             {
-                version = Build(framework, organizationId, source, hash);
+                version = Build(framework, organizationId, origin, hash);
                 db.FrameworkVersions.Add(version);
             }
 
@@ -58,13 +68,15 @@ internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
     }
 
     /// <summary>The version's rows, not yet added (an organization import adds them to its own unit of work).</summary>
-    internal FrameworkVersion Build(FrameworkDefinition framework, Guid? organizationId, string source, string hash)
+    internal FrameworkVersion Build(FrameworkDefinition framework, Guid? organizationId, FrameworkOrigin origin, string hash)
     {
         var version = new FrameworkVersion
         {
             OrganizationId = organizationId,
             ContentHash = hash,
-            Source = source,
+            Source = origin.Source,
+            ImportedByUserId = origin.ByUserId,
+            SourceUrl = origin.Url,
             ImportedAt = time.GetUtcNow().UtcDateTime,
             CategoryCount = framework.Categories.Length,
             SubcategoryCount = framework.SubcategoryCount,

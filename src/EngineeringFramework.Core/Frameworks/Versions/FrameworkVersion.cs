@@ -20,6 +20,12 @@ public sealed class FrameworkVersion : ISystemOrOrganizationOwned
 
     public DateTime ImportedAt { get; init; }
 
+    /// <summary>The person whose action made this version (a super-admin's edit or import); null for the built-in framework and GitHub sync.</summary>
+    public Guid? ImportedByUserId { get; init; }
+
+    /// <summary>Where the content can be seen at its source: the GitHub commit's page for a synced version.</summary>
+    public string? SourceUrl { get; init; }
+
     public bool IsCurrent { get; set; }
 
     public int CategoryCount { get; init; }

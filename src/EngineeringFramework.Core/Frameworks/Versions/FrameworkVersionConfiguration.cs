@@ -10,6 +10,7 @@ internal sealed class FrameworkVersionConfiguration : IEntityTypeConfiguration<F
     {
         builder.Property(v => v.ContentHash).HasMaxLength(64);
         builder.Property(v => v.Source).HasMaxLength(100);
+        builder.Property(v => v.SourceUrl).HasMaxLength(500);
         builder.HasIndex(v => new { v.OrganizationId, v.ContentHash });
         builder.HasIndex(v => new { v.OrganizationId, v.IsCurrent });
         builder.HasOne<Organization>().WithMany().HasForeignKey(v => v.OrganizationId).OnDelete(DeleteBehavior.Cascade);

@@ -204,7 +204,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
         buffer.Position = 0;
         var isGzip = buffer.Length > 2 && buffer.GetBuffer()[0] == 0x1f && buffer.GetBuffer()[1] == 0x8b;
         var source = isGzip ? FrameworkSource.FromTarGz(buffer) : FrameworkSource.FromZip(buffer);
-        return await ApplyAsync(FrameworkParser.Parse(source), ImportSource, cancellationToken);
+        return await ApplyAsync(FrameworkParser.Parse(source), new FrameworkOrigin(ImportSource, caller.UserId), cancellationToken);
     }
 
     public async Task<SystemFrameworkSummary> UpdateItemAsync(Caller caller, string itemSlug, UpdateFrameworkItemRequest request, CancellationToken cancellationToken)
@@ -227,7 +227,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
                 })],
             })],
         };
-        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+        return await ApplyAsync(Revalidate(edited), new FrameworkOrigin(EditSource, caller.UserId), cancellationToken);
     }
 
     public async Task<SystemFrameworkSummary> UpdateCategoryAsync(Caller caller, string categorySlug, UpdateFrameworkGroupRequest request, CancellationToken cancellationToken)
@@ -244,7 +244,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
         {
             Categories = [.. framework.Categories.Select(c => c.Slug != categorySlug ? c : c with { Name = request.Name, Description = request.Description })],
         };
-        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+        return await ApplyAsync(Revalidate(edited), new FrameworkOrigin(EditSource, caller.UserId), cancellationToken);
     }
 
     /// <summary>Subcategory slugs are unique within their category, so the category names the subcategory too.</summary>
@@ -265,7 +265,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
                 Subcategories = [.. c.Subcategories.Select(s => s.Slug != subcategorySlug ? s : s with { Name = request.Name, Description = request.Description })],
             })],
         };
-        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+        return await ApplyAsync(Revalidate(edited), new FrameworkOrigin(EditSource, caller.UserId), cancellationToken);
     }
 
     public async Task<SystemFrameworkSummary> UpdateTemplateAsync(Caller caller, string templateSlug, UpdateFrameworkTemplateRequest request, CancellationToken cancellationToken)
@@ -282,21 +282,21 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
         {
             Templates = [.. framework.Templates.Select(t => t.Slug != templateSlug ? t : t with { Name = request.Name, Markdown = request.Markdown })],
         };
-        return await ApplyAsync(Revalidate(edited), EditSource, cancellationToken);
+        return await ApplyAsync(Revalidate(edited), new FrameworkOrigin(EditSource, caller.UserId), cancellationToken);
     }
 
     // An edit goes through the published format and the one validator, exactly like an import.
     private static FrameworkValidationResult Revalidate(FrameworkDefinition edited)
         => FrameworkParser.Parse(FrameworkSource.FromFiles(FrameworkExporter.ToFiles(edited)));
 
-    private async Task<SystemFrameworkSummary> ApplyAsync(FrameworkValidationResult result, string source, CancellationToken cancellationToken)
+    private async Task<SystemFrameworkSummary> ApplyAsync(FrameworkValidationResult result, FrameworkOrigin origin, CancellationToken cancellationToken)
     {
         if (!result.IsValid)
         {
             throw new ValidationException(result.Errors.Select(e => new ValidationFailure(e.Location, e.Message)));
         }
 
-        var import = await new FrameworkImporter(db, time).ImportAsync(result.Definition!, organizationId: null, source, cancellationToken);
+        var import = await new FrameworkImporter(db, time).ImportAsync(result.Definition!, organizationId: null, origin, cancellationToken);
         return Summarize(import.Version, result.Definition!);
     }
 

@@ -29,6 +29,9 @@ public sealed class ApiWorld : IAsyncLifetime
 
     internal Guid Invitation { get; private set; }
 
+    /// <summary>The framework version the project was created from (the built-in one).</summary>
+    internal Guid FrameworkVersion { get; private set; }
+
     internal Guid RoleTemplate { get; private set; }
 
     public async ValueTask InitializeAsync()
@@ -41,6 +44,8 @@ public sealed class ApiWorld : IAsyncLifetime
 
         Department = await Ada.CreateDepartmentAsync("Platform");
         Project = await Ada.CreateProjectAsync(Department, "Payments");
+        FrameworkVersion = (await Ada.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"{ApiTestKit.OrgPath(Ada.OrgId)}/projects/{Project}", ApiTestKit.Cancel))
+            .GetProperty("project").GetProperty("frameworkVersionId").GetGuid();
         var item = (await Ada.ItemsAsync(Project)).First(i => i.GetProperty("templateSlug").ValueKind == System.Text.Json.JsonValueKind.String);
         Item = item.GetProperty("id").GetGuid();
         ItemVersion = item.GetProperty("version").GetInt64();
@@ -62,6 +67,7 @@ public sealed class ApiWorld : IAsyncLifetime
         .Replace("{dept}", Department.ToString(), StringComparison.Ordinal)
         .Replace("{project}", Project.ToString(), StringComparison.Ordinal)
         .Replace("{item}", Item.ToString(), StringComparison.Ordinal)
+        .Replace("{fwversion}", FrameworkVersion.ToString(), StringComparison.Ordinal)
         .Replace("{version}", ItemVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{invitation}", Invitation.ToString(), StringComparison.Ordinal)
         .Replace("{role}", RoleTemplate.ToString(), StringComparison.Ordinal)

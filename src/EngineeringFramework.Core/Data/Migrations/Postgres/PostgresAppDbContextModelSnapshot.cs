@@ -174,6 +174,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTime?>("DefinitionChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
@@ -210,6 +213,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
 
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -319,6 +325,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.Property<DateTime>("ImportedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("ImportedByUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool>("IsCurrent")
                         .HasColumnType("boolean");
 
@@ -332,6 +341,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<int>("SubcategoryCount")
                         .HasColumnType("integer");
@@ -827,6 +840,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("ResetChangedItemsOnUpgrade")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Slug")
                         .IsRequired()

@@ -169,6 +169,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DefinitionChangedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DueDate")
                         .HasColumnType("TEXT");
 
@@ -204,6 +207,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RetiredAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -317,6 +323,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ImportedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsCurrent")
                         .HasColumnType("INTEGER");
 
@@ -329,6 +338,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("SubcategoryCount")
@@ -836,6 +849,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResetChangedItemsOnUpgrade")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Slug")
                         .IsRequired()

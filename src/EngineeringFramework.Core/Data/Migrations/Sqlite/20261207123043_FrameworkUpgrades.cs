@@ -1,0 +1,71 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EngineeringFramework.Core.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class FrameworkUpgrades : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "ResetChangedItemsOnUpgrade",
+                table: "Organizations",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "ImportedByUserId",
+                table: "FrameworkVersions",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceUrl",
+                table: "FrameworkVersions",
+                type: "TEXT",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DefinitionChangedAt",
+                table: "ChecklistItems",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RetiredAt",
+                table: "ChecklistItems",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ResetChangedItemsOnUpgrade",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "ImportedByUserId",
+                table: "FrameworkVersions");
+
+            migrationBuilder.DropColumn(
+                name: "SourceUrl",
+                table: "FrameworkVersions");
+
+            migrationBuilder.DropColumn(
+                name: "DefinitionChangedAt",
+                table: "ChecklistItems");
+
+            migrationBuilder.DropColumn(
+                name: "RetiredAt",
+                table: "ChecklistItems");
+        }
+    }
+}
