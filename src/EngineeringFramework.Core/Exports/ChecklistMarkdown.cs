@@ -68,6 +68,16 @@ internal static class ChecklistMarkdown
         md.Append("- Slug: ").Append(MarkdownText.Inline(item.ItemSlug)).Append('\n');
         md.Append("- ").Append(item.Optional ? "Optional" : "Required").Append('\n');
         md.Append("- Status: ").Append(StatusText(item.Status)).Append('\n');
+        if (item.Retired)
+        {
+            md.Append("- Retired: no longer in the project's framework (kept read-only, not counted in progress)\n");
+        }
+
+        if (item.DefinitionChangedSinceDone)
+        {
+            md.Append("- Definition changed since done: review it against the new definition\n");
+        }
+
         md.Append("- Assignee: ").Append(MarkdownText.Inline(export.PersonName(item.AssigneeUserId) ?? "—")).Append('\n');
         md.Append("- Due date: ").Append(item.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—").Append('\n');
         if (item.NotApplicableReason is { Length: > 0 } reason)

@@ -32,7 +32,8 @@ public sealed record OrganizationArchive(
 }
 
 /// <summary>The plan is carried for the record; an import applies it only for a system super-admin (see the import).</summary>
-public sealed record ArchivedOrganization(string Name, string Slug, Plan Plan, DateTime CreatedAt);
+/// <param name="ResetChangedItemsOnUpgrade">The organization's framework upgrade policy; absent in archives written before it existed (false).</param>
+public sealed record ArchivedOrganization(string Name, string Slug, Plan Plan, DateTime CreatedAt, bool ResetChangedItemsOnUpgrade = false);
 
 /// <summary>Who belonged, for the record: an import grants nobody but the importing admin (see the README).</summary>
 public sealed record ArchivedMember(string Email, MembershipRole Role, IReadOnlyList<string> RoleTemplates);
@@ -71,7 +72,9 @@ public sealed record ArchivedChecklistItem(
     DateOnly? DueDate,
     IReadOnlyList<string> EvidenceLinks,
     DateTime UpdatedAt,
-    string? UpdatedByEmail) : IChecklistItemChange
+    string? UpdatedByEmail,
+    DateTime? RetiredAt = null,
+    DateTime? DefinitionChangedAt = null) : IChecklistItemChange
 {
     // The item state is checked by the same rules as an update through the API; an archived item has no version yet.
     long IChecklistItemChange.Version => 1;

@@ -73,7 +73,7 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
             OrganizationArchive.FormatName,
             OrganizationArchive.CurrentVersion,
             time.GetUtcNow().UtcDateTime,
-            new ArchivedOrganization(organization.Name, organization.Slug, organization.Plan, organization.CreatedAt),
+            new ArchivedOrganization(organization.Name, organization.Slug, organization.Plan, organization.CreatedAt, organization.ResetChangedItemsOnUpgrade),
             await FrameworkAsync(organizationId, cancellationToken),
             [.. memberships
                 .Select(m => new ArchivedMember(
@@ -91,7 +91,7 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
                     .Select(i => new ArchivedChecklistItem(
                         i.Id, i.ItemSlug, i.Name, i.CategorySlug, i.CategoryName, i.CategoryOrder, i.SubcategorySlug, i.SubcategoryName, i.SubcategoryOrder,
                         i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, Email(i.AssigneeUserId), i.DueDate,
-                        [.. i.EvidenceLinks], i.UpdatedAt, Email(i.UpdatedByUserId)))]))],
+                        [.. i.EvidenceLinks], i.UpdatedAt, Email(i.UpdatedByUserId), i.RetiredAt, i.DefinitionChangedAt))]))],
             [.. activity.Select(a => new ArchivedActivity(
                 a.ProjectId, a.ChecklistItemId, Email(a.UserId), a.Surface, a.Client, a.Action, JsonSerializer.Deserialize<JsonElement>(a.ChangesJson), a.At))],
             [.. templates.Select(t => new ArchivedRoleTemplate(t.Name, t.Description, PermissionSet.TryParse(t.PermissionsJson) ?? []))]);
@@ -148,6 +148,7 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
             Slug = await FreeSlugAsync(archive.Organization, cancellationToken),
             Plan = plan,
             CreatedAt = now,
+            ResetChangedItemsOnUpgrade = archive.Organization.ResetChangedItemsOnUpgrade,
         };
         tenant.Set(organization.Id);
         db.Organizations.Add(organization);
@@ -307,6 +308,8 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
         EvidenceLinks = [.. item.EvidenceLinks],
         UpdatedAt = Utc(item.UpdatedAt),
         UpdatedByUserId = map(item.UpdatedByEmail),
+        RetiredAt = item.RetiredAt is { } retired ? Utc(retired) : null,
+        DefinitionChangedAt = item.DefinitionChangedAt is { } changed ? Utc(changed) : null,
     };
 
     /// <summary>The archive's slug when it is valid and free here, otherwise one made from the name; slugs are global.</summary>

@@ -5,16 +5,19 @@ using ModelContextProtocol.Server;
 
 namespace EngineeringFramework.Server.Mcp;
 
+/// <summary>The versions as one object: structured tool results are JSON objects, never bare arrays.</summary>
+internal sealed record FrameworkVersionList(IReadOnlyList<FrameworkVersionSummary> Versions);
+
 /// <summary>Framework versions, their differences, and upgrading a project's checklist to the current one.</summary>
 [McpServerToolType]
 internal sealed class FrameworkUpgradeTools(IHttpContextAccessor http, FrameworkVersionService versions, ProjectUpgradeService upgrades)
 {
     [McpServerTool(Name = "list_framework_versions", Title = "List framework versions", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
     [Description("Lists the framework versions the organization can see, newest first: its own (synced from GitHub) and the system's. Each has a number within its scope, its source (builtin, import, edit, github with the commit), counts, whether it is the one new projects copy (isEffective), and how many of the organization's projects are at it.")]
-    public Task<IReadOnlyList<FrameworkVersionSummary>> ListFrameworkVersionsAsync(
+    public Task<FrameworkVersionList> ListFrameworkVersionsAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         CancellationToken cancellationToken = default)
-        => McpErrors.Run(() => versions.ListAsync(http.ForOrganization(organization_id), organization_id, cancellationToken));
+        => McpErrors.Run(async () => new FrameworkVersionList(await versions.ListAsync(http.ForOrganization(organization_id), organization_id, cancellationToken)));
 
     [McpServerTool(Name = "compare_framework_versions", Title = "Compare two framework versions", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
     [Description("What changed from one framework version to another: categories, subcategories, items (matched by slug) and templates added, removed or changed, with the aspects that changed (renamed, moved, reordered, definition, optional, template) and line diffs of changed definitions and templates.")]

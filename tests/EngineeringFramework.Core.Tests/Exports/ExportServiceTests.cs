@@ -142,7 +142,7 @@ public sealed class ExportServiceTests
 
         Assert.Equal(("text/csv", "apollo-checklist.csv"), (file.MediaType, file.FileName));
         Assert.Equal(
-            ["Category", "Subcategory", "Item slug", "Item name", "Required", "Status", "Not applicable reason", "Assignee", "Due date", "Notes", "Evidence links", "Updated at", "Version"],
+            ["Category", "Subcategory", "Item slug", "Item name", "Required", "Status", "Not applicable reason", "Assignee", "Due date", "Notes", "Evidence links", "Updated at", "Version", "Retired", "Definition changed since done"],
             rows[0]);
         var expected = checklist.Categories.SelectMany(c => c.Subcategories.SelectMany(s => s.Items.Select(i => (c, s, i)))).ToList();
         Assert.Equal(expected.Count, rows.Count - 1);
@@ -153,6 +153,7 @@ public sealed class ExportServiceTests
             Assert.Equal([category.Name, subcategory.Name, item.ItemSlug, item.Name, item.Optional ? "no" : "yes", item.Status.ToString()], row[..6]);
             Assert.Equal(item.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), row[11]);
             Assert.Equal(item.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), row[12]);
+            Assert.Equal(["no", "no"], row[13..15]);
         }
 
         var roadmap = rows.Single(r => r[2] == "roadmap");

@@ -1,6 +1,7 @@
 using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Exports;
 using EngineeringFramework.Core.Frameworks;
 using EngineeringFramework.Core.Frameworks.Diff;
 using EngineeringFramework.Core.FrameworkUpgrades;
@@ -134,6 +135,26 @@ public sealed class ProjectUpgradeTests
         var reviewed = await world.SetItemAsync(project, "roadmap", ChecklistItemStatus.Done);
         Assert.False(reviewed.DefinitionChangedSinceDone);
         Assert.False((await world.ItemAsync(project, "roadmap")).DefinitionChangedSinceDone);
+    }
+
+    [Fact]
+    public async Task Exports_keep_a_retired_item_and_say_it_is_retired_and_which_items_need_review()
+    {
+        await using var world = await ProjectWorld.CreateAsync(framework: Version1);
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        await world.SetItemAsync(project, "roadmap", ChecklistItemStatus.Done);
+        var to = (await world.ImportSystemFrameworkAsync(Version2)).Id;
+        await Upgrades(world, world.Ada, (s, c) => s.ApplyAsync(c, world.Acme, project, new ApplyProjectUpgradeRequest(to), Cancel));
+
+        var csv = await Export(world, project, ExportFormat.Csv);
+        var markdown = await Export(world, project, ExportFormat.Markdown);
+
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",Retired,Definition changed since done", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",yes,no", Assert.Single(lines, l => l.Contains(",unit-tests,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",no,yes", Assert.Single(lines, l => l.Contains(",roadmap,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("- Retired: no longer in the project's framework", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Definition changed since done", markdown, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -301,6 +322,9 @@ public sealed class ProjectUpgradeTests
                 .OrderBy(c => c.Order).ThenBy(c => c.Slug, StringComparer.Ordinal)],
             like.Templates);
     }
+
+    private static async Task<string> Export(ProjectWorld world, Guid project, ExportFormat format)
+        => (await world.Core.InScopeAsync(sp => sp.GetRequiredService<ExportService>().ExportChecklistAsync(world.Ada, world.Acme, project, new ExportChecklistRequest(format), Cancel))).Content;
 
     private static Task<T> Upgrades<T>(ProjectWorld world, Caller caller, Func<ProjectUpgradeService, Caller, Task<T>> action)
         => world.Core.InScopeAsync(sp => action(sp.GetRequiredService<ProjectUpgradeService>(), caller));

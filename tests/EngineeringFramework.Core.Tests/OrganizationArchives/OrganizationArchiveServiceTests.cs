@@ -43,6 +43,9 @@ public sealed class OrganizationArchiveServiceTests
         var again = await ExportAsync(target, adaThere, imported.Id);
 
         Assert.Equal((Plan.Free, MembershipRole.Admin, "acme"), (imported.Plan, imported.Role, imported.Slug));
+        Assert.True(exported.Organization.ResetChangedItemsOnUpgrade);
+        Assert.Contains(exported.Projects.SelectMany(p => p.Items), i => i.ItemSlug == "changelog" && i.RetiredAt is not null);
+        Assert.Contains(exported.Projects.SelectMany(p => p.Items), i => i.ItemSlug == "roadmap" && i.DefinitionChangedAt is not null);
         Assert.Equal([new ArchivedMember("ada@example.com", MembershipRole.Admin, [])], again.Members.Select(m => m with { RoleTemplates = [.. m.RoleTemplates] }).ToList(), MemberComparer.Instance);
         Assert.Equal(Normalized(exported, keepEmail: "ada@example.com"), Normalized(again, keepEmail: "ada@example.com"));
         Assert.Contains(exported.Activity, a => a.ActorEmail == "ben@example.com");
@@ -199,6 +202,17 @@ public sealed class OrganizationArchiveServiceTests
             new(1, ChecklistItemStatus.Done, Notes: "Signed off **by** the board — ünïcode", AssigneeUserId: world.Ada.UserId, DueDate: new DateOnly(2027, 1, 31), EvidenceLinks: ["https://example.com/roadmap", "https://example.com/minutes"]), Cancel));
         await world.UpdateItemAsync(apollo, await world.ItemAsync(apollo, "backlog"), ChecklistItemStatus.NotApplicable, reason: "We have no backlog; we have a river.");
         await world.UpdateItemAsync(apollo, await world.ItemAsync(apollo, "unit-tests"), ChecklistItemStatus.InProgress, caller: world.Ben with { Surface = Surface.Mcp, Client = "claude-code" });
+
+        // What a framework upgrade leaves behind: a retired item, a finished one flagged for review, and the policy.
+        await world.Core.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            await db.Organizations.BypassTenantFilter().Where(o => o.Id == world.Acme).ExecuteUpdateAsync(u => u.SetProperty(o => o.ResetChangedItemsOnUpgrade, true), Cancel);
+            await db.ChecklistItems.BypassTenantFilter().Where(i => i.ProjectId == apollo && i.ItemSlug == "changelog")
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.RetiredAt, new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc)), Cancel);
+            await db.ChecklistItems.BypassTenantFilter().Where(i => i.ProjectId == apollo && i.ItemSlug == "roadmap")
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.DefinitionChangedAt, new DateTime(2026, 12, 2, 9, 0, 0, DateTimeKind.Utc)), Cancel);
+        });
 
         var role = await world.Core.InScopeAsync(sp => sp.GetRequiredService<RoleTemplateService>().CreateAsync(world.Ada, world.Acme, new("Reviewer", "Reviews checklists", ["update_checklists"]), Cancel));
         await world.Core.InScopeAsync(sp => sp.GetRequiredService<RoleTemplateService>().AssignAsync(world.Ada, world.Acme, role.Id, new(world.Ben.UserId), Cancel));

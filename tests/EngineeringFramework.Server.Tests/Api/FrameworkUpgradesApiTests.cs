@@ -42,7 +42,8 @@ public sealed class FrameworkUpgradesApiTests
 
         var applied = await ada.Client.PostAsJsonAsync($"{OrgPath(ada.OrgId)}/projects/{project}/framework-upgrade", new { toVersionId = edited }, Cancel);
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
-        Assert.Equal((1, 1), ((await applied.ReadJsonAsync()).GetProperty("flaggedForReview").GetInt32(), (await applied.ReadJsonAsync()).GetProperty("retired").GetInt32()));
+        var result = await applied.ReadJsonAsync();
+        Assert.Equal((1, 1), (result.GetProperty("flaggedForReview").GetInt32(), result.GetProperty("retired").GetInt32()));
         var after = (await ada.ItemsAsync(project)).ToDictionary(i => i.GetProperty("id").GetGuid());
         var keptAfter = after[kept.GetProperty("id").GetGuid()];
         Assert.Equal(("Done", "Reviewed."), (keptAfter.GetProperty("status").GetString(), keptAfter.GetProperty("notes").GetString()));

@@ -124,7 +124,8 @@ public sealed class McpToolsTests : IAsyncLifetime
         var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
 
         Assert.Equal(
-            ["create_project", "export_checklist", "export_organization_report", "get_checklist", "get_checklist_item", "get_project", "get_template", "list_departments", "list_my_work", "list_projects", "search", "search_framework", "update_checklist_item", "whoami"],
+            ["apply_project_upgrade", "compare_framework_versions", "create_project", "export_checklist", "export_organization_report", "get_checklist", "get_checklist_item", "get_project", "get_template",
+                "list_departments", "list_framework_versions", "list_my_work", "list_projects", "preview_project_upgrade", "search", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
@@ -326,8 +327,13 @@ public sealed class McpToolsTests : IAsyncLifetime
             Assert.True(refused.IsError == true, $"{tool} on Acme answered a user without Acme's MCP grant: {text[..Math.Min(text.Length, 200)]}");
             Assert.True(text.Contains("not found", StringComparison.OrdinalIgnoreCase), $"{tool} on Acme should be not found, but was: {text}");
 
-            // The same call in his own organization, where he holds the grant, works.
-            if (listed.Single(t => t.Name == tool).ProtocolTool.OutputSchema is null && tool != "whoami")
+            // The same call in his own organization, where he holds the grant, works (an upgrade to the version the
+            // project is already at reaches the use case, which refuses it as such).
+            if (tool == "apply_project_upgrade")
+            {
+                Assert.Contains("already at this framework version", await ErrorOfAsync(ben, tool, Arguments(tool, required, inBens)), StringComparison.Ordinal);
+            }
+            else if (listed.Single(t => t.Name == tool).ProtocolTool.OutputSchema is null && tool != "whoami")
             {
                 await TextOfAsync(ben, tool, Arguments(tool, required, inBens));
             }
@@ -361,8 +367,12 @@ public sealed class McpToolsTests : IAsyncLifetime
         var checklist = await CallAsync(client, "get_checklist", new() { ["organization_id"] = organization, ["project_id"] = projectId });
         var item = checklist.GetProperty("categories")[0].GetProperty("subcategories")[0].GetProperty("items")[0];
         var hits = await CallAsync(client, "search_framework", new() { ["organization_id"] = organization, ["query"] = "threat model" });
+        var version = (await CallAsync(client, "get_project", new() { ["organization_id"] = organization, ["project_id"] = projectId }))
+            .GetProperty("project").GetProperty("frameworkVersionId").GetGuid();
         return new()
         {
+            ["from_version_id"] = version,
+            ["to_version_id"] = version,
             ["organization_id"] = organization,
             ["department_id"] = departmentId,
             ["project_id"] = projectId,
@@ -386,6 +396,47 @@ public sealed class McpToolsTests : IAsyncLifetime
         }
 
         return arguments;
+    }
+
+    [Fact]
+    public async Task An_agent_lists_versions_compares_them_previews_and_applies_a_project_upgrade()
+    {
+        var items = ApiTestKit.ChecklistItems(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project })).ToList();
+        var dropped = items[1].GetProperty("id").GetGuid();
+        Guid edited;
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            // A super-admin's edit of the system framework: one item fewer.
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var current = await db.FrameworkVersions.AsNoTracking().SingleAsync(v => v.OrganizationId == null && v.IsCurrent, Cancel);
+            var framework = (await new Core.Frameworks.Versions.FrameworkVersionReader(db).LoadAsync(current.Id, Cancel))!;
+            var slug = await db.ChecklistItems.BypassTenantFilter().Where(i => i.Id == dropped).Select(i => i.ItemSlug).SingleAsync(Cancel);
+            var without = framework with
+            {
+                Categories = [.. framework.Categories.Select(c => c with { Subcategories = [.. c.Subcategories.Select(s => s with { Items = [.. s.Items.Where(i => i.Slug != slug)] })] })],
+            };
+            edited = (await new Core.Frameworks.Versions.FrameworkImporter(db, TimeProvider.System).ImportAsync(without, null, "edit", Cancel)).Version.Id;
+        }
+
+        var versions = await CallAsync(ada, "list_framework_versions", new() { ["organization_id"] = acme });
+        var from = versions.GetProperty("versions")[1].GetProperty("id").GetGuid();
+        var diff = await CallAsync(ada, "compare_framework_versions", new() { ["organization_id"] = acme, ["from_version_id"] = from, ["to_version_id"] = edited });
+        var preview = await CallAsync(ada, "preview_project_upgrade", new() { ["organization_id"] = acme, ["project_id"] = project });
+        var applied = await CallAsync(ada, "apply_project_upgrade", new() { ["organization_id"] = acme, ["project_id"] = project, ["to_version_id"] = edited });
+        var again = await ErrorOfAsync(ada, "apply_project_upgrade", new() { ["organization_id"] = acme, ["project_id"] = project, ["to_version_id"] = edited });
+
+        Assert.Equal(edited, versions.GetProperty("versions")[0].GetProperty("id").GetGuid());
+        Assert.Equal("+0 items, \u22121, 0 changed", diff.GetProperty("diff").GetProperty("summary").GetString());
+        Assert.Equal((edited, 1), (preview.GetProperty("to").GetProperty("id").GetGuid(), preview.GetProperty("retired").GetInt32()));
+        Assert.Equal(1, applied.GetProperty("retired").GetInt32());
+        Assert.Contains("already at this framework version", again, StringComparison.Ordinal);
+        await using (var scope = app.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.NotNull((await db.ChecklistItems.BypassTenantFilter().SingleAsync(i => i.Id == dropped, Cancel)).RetiredAt);
+            var recorded = await db.ActivityEntries.BypassTenantFilter().SingleAsync(a => a.ProjectId == project && a.Action == "project.framework_upgraded", Cancel);
+            Assert.Equal(Surface.Mcp, recorded.Surface);
+        }
     }
 
     [Fact]
