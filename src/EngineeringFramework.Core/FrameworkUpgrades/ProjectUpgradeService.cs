@@ -53,6 +53,45 @@ public sealed class ProjectUpgradeService(AppDbContext db, TenantContext tenant,
         return policy;
     }
 
+    /// <summary>
+    /// Whether the caller may apply an upgrade to the project (<c>can_update</c>), so that pages offer the form only to
+    /// them; <see cref="ApplyAsync"/> checks again. A project the caller may not read is not found.
+    /// </summary>
+    public async Task<bool> CanApplyAsync(Caller caller, Guid projectId, CancellationToken cancellationToken)
+    {
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
+        return await authorizer.CheckAsync(caller, "can_update", Fga.Project(projectId), cancellationToken);
+    }
+
+    /// <summary>Whether the caller may change the organization's upgrade policy (<c>can_manage_framework_policy</c>); <see cref="SetPolicyAsync"/> checks again.</summary>
+    public Task<bool> CanSetPolicyAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
+        => authorizer.CheckAsync(caller, "can_manage_framework_policy", Fga.Organization(organizationId), cancellationToken);
+
+    /// <summary>
+    /// The department upgrade the caller could start: the organization's current version and how many of the
+    /// department's projects (not archived) are behind it. Null when the caller may not update the organization's
+    /// projects (<see cref="UpgradeDepartmentAsync"/> would refuse them) or no project is behind.
+    /// </summary>
+    public async Task<DepartmentUpgradeOffer?> GetDepartmentOfferAsync(Caller caller, Guid organizationId, Guid departmentId, CancellationToken cancellationToken)
+    {
+        await authorizer.EnsureAsync(caller, "can_view", Fga.Department(departmentId), "can_view", "Department", cancellationToken);
+        if (!await authorizer.CheckAsync(caller, "can_update_project", Fga.Organization(organizationId), cancellationToken))
+        {
+            return null;
+        }
+
+        tenant.Set(organizationId);
+        var effective = await new FrameworkVersionReader(db).GetEffectiveAsync(cancellationToken);
+        if (effective is null)
+        {
+            return null;
+        }
+
+        var behind = await db.Projects.AsNoTracking()
+            .CountAsync(p => p.DepartmentId == departmentId && p.Status != ProjectStatus.Archived && p.FrameworkVersionId != effective.Id, cancellationToken);
+        return behind == 0 ? null : new DepartmentUpgradeOffer((await versions.SummariesAsync(organizationId, cancellationToken)).Single(v => v.Id == effective.Id), behind);
+    }
+
     public async Task<ProjectUpgradePreview> PreviewAsync(Caller caller, Guid organizationId, Guid projectId, CancellationToken cancellationToken)
     {
         await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);

@@ -89,6 +89,10 @@ public sealed record SkippedUpgrade(Guid ProjectId, string ProjectName, string R
 /// <summary>Whether a newer framework version is available to a project, with the item counts its page shows.</summary>
 public sealed record UpgradeAvailability(Guid? FromVersionId, FrameworkVersionSummary To, int Added, int Removed, int Changed);
 
+/// <summary>A department's projects that a caller who may update them could bring to the organization's current version.</summary>
+/// <param name="Behind">The department's projects, not archived, at another version.</param>
+public sealed record DepartmentUpgradeOffer(FrameworkVersionSummary To, int Behind);
+
 /// <param name="ResetChangedItems">
 /// When an upgrade changes the definition of an item a project had finished (Done or Not applicable): false (the
 /// default) keeps its status and flags it "definition changed since done" for review; true sets it back to Not started,

@@ -202,6 +202,31 @@ public sealed class ProjectUpgradeTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pages_are_told_what_the_caller_may_do_the_same_way_the_use_cases_decide(DatabaseProvider provider)
+    {
+        await using var world = await ProjectWorld.CreateAsync(provider, Version1);
+        var project = (await world.CreateProjectAsync()).Project.Id;
+        Assert.Null(await Upgrades(world, world.Ada, (s, c) => s.GetDepartmentOfferAsync(c, world.Acme, world.Engineering, Cancel)));
+        var to = (await world.ImportSystemFrameworkAsync(Version2)).Id;
+
+        Assert.True(await Upgrades(world, world.Ada, (s, c) => s.CanApplyAsync(c, project, Cancel)));
+        Assert.False(await Upgrades(world, world.Ben, (s, c) => s.CanApplyAsync(c, project, Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Upgrades(world, world.Eve, (s, c) => s.CanApplyAsync(c, project, Cancel)));
+        Assert.True(await Upgrades(world, world.Ada, (s, c) => s.CanSetPolicyAsync(c, world.Acme, Cancel)));
+        Assert.False(await Upgrades(world, world.Ben, (s, c) => s.CanSetPolicyAsync(c, world.Acme, Cancel)));
+        Assert.False(await Upgrades(world, world.Eve, (s, c) => s.CanSetPolicyAsync(c, world.Acme, Cancel)));
+
+        var offer = await Upgrades(world, world.Ada, (s, c) => s.GetDepartmentOfferAsync(c, world.Acme, world.Engineering, Cancel));
+        Assert.Equal((to, 1), (offer!.To.Id, offer.Behind));
+        Assert.Null(await Upgrades(world, world.Ben, (s, c) => s.GetDepartmentOfferAsync(c, world.Acme, world.Engineering, Cancel)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Upgrades(world, world.Eve, (s, c) => s.GetDepartmentOfferAsync(c, world.Evil, world.Engineering, Cancel)));
+
+        await Upgrades(world, world.Ada, (s, c) => s.ApplyAsync(c, world.Acme, project, new ApplyProjectUpgradeRequest(to), Cancel));
+        Assert.Null(await Upgrades(world, world.Ada, (s, c) => s.GetDepartmentOfferAsync(c, world.Acme, world.Engineering, Cancel)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Only_those_who_may_manage_the_project_apply_and_another_organization_finds_nothing(DatabaseProvider provider)
     {
         await using var world = await ProjectWorld.CreateAsync(provider, Version1);

@@ -69,6 +69,10 @@ public sealed partial class AccessibilityTests
             // The same person is also a system super-admin, so the System pages are checked too.
             await Ui.UiSteps.GrantSuperAdminAsync(app, Email);
 
+            // The built-in framework version, compared with itself (the comparison page's frame and its "no change" text).
+            await page.GotoAsync($"/orgs/{org}/framework/versions");
+            var version = (await page.Locator("tr[id^='version-']").First.GetAttributeAsync("id"))!["version-".Length..];
+
             string[] signedIn =
             [
                 "/onboarding",
@@ -78,6 +82,9 @@ public sealed partial class AccessibilityTests
                 project,
                 item!,
                 project + "/activity",
+                project + "/upgrade",
+                $"/orgs/{org}/framework/versions",
+                $"/orgs/{org}/framework/versions/{version}/diff/{version}",
                 $"/orgs/{org}/my-work",
                 $"/orgs/{org}/search?q=charter",
                 $"/orgs/{org}/framework/threat-model-completed",

@@ -32,6 +32,17 @@ public sealed partial class PageSafetyTests
         Assert.Equal(HttpStatusCode.OK, previewed.Status);
         AssertSafe("item preview", previewed);
 
+        // A second framework version (a super-admin's edit of an item's definition), so the versions, comparison and upgrade pages show content.
+        using var edit = await browser.SubmitAsync("/system/framework/items/project-charter-approved", "edit-item", new()
+        {
+            ["Input.Name"] = "Charter",
+            ["Input.Definition"] = "# Charter\n\nSigned by the sponsor.\n",
+            ["Input.Action"] = "save",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, edit.StatusCode);
+        var versions = VersionId().Matches((await browser.GetAsync($"/orgs/{orgId}/framework/versions")).Html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, versions.Count);
+
         string[] paths =
         [
             "/onboarding",
@@ -41,6 +52,9 @@ public sealed partial class PageSafetyTests
             $"/orgs/{orgId}/projects/{projectId}",
             $"/orgs/{orgId}/projects/{projectId}/items/{item}",
             $"/orgs/{orgId}/projects/{projectId}/activity",
+            $"/orgs/{orgId}/projects/{projectId}/upgrade",
+            $"/orgs/{orgId}/framework/versions",
+            $"/orgs/{orgId}/framework/versions/{versions[^1]}/diff/{versions[0]}",
             $"/orgs/{orgId}/members",
             $"/orgs/{orgId}/my-work",
             $"/orgs/{orgId}/search?q=charter",
@@ -100,6 +114,9 @@ public sealed partial class PageSafetyTests
 
     [GeneratedRegex("\\son[a-z]+\\s*=\"", RegexOptions.IgnoreCase)]
     private static partial Regex EventHandlerAttribute();
+
+    [GeneratedRegex("id=\"version-([0-9a-f-]{36})\"")]
+    private static partial Regex VersionId();
 
     [GeneratedRegex("href=\"/orgs/[0-9a-f-]{36}/departments/([0-9a-f-]{36})\"")]
     private static partial Regex DepartmentLink();
