@@ -26,7 +26,7 @@ namespace EngineeringFramework.Core.FrameworkUpgrades;
 /// update the organization's projects), and the project must not be archived. A whole department's projects need
 /// <c>can_update_project</c> on the organization: the permission to update every one of them.
 /// </remarks>
-public sealed class ProjectUpgradeService(AppDbContext db, TenantContext tenant, Authorizer authorizer, TimeProvider time, FrameworkVersionService versions)
+public sealed class ProjectUpgradeService(AppDbContext db, TenantContext tenant, Authorizer authorizer, TimeProvider time, FrameworkVersionService versions, FrameworkDiffs diffs)
 {
     public const string ProjectUpgradedAction = "project.framework_upgraded";
     public const string ItemUpgradedAction = "checklist_item.upgraded";
@@ -119,16 +119,13 @@ public sealed class ProjectUpgradeService(AppDbContext db, TenantContext tenant,
             return null;
         }
 
-        var summaries = await versions.SummariesAsync(organizationId, cancellationToken);
-        var reader = new FrameworkVersionReader(db);
-        var from = await reader.LoadAsync(current.FrameworkVersionId.Value, cancellationToken);
-        var to = await reader.LoadAsync(effective.Id, cancellationToken);
-        if (from is null || to is null)
+        // Both ids were read through the tenant filter just above: the project's own version and the effective one.
+        if (await diffs.GetAsync(db, current.FrameworkVersionId.Value, effective.Id, cancellationToken) is not { } diff)
         {
             return null;
         }
 
-        var diff = FrameworkDiffer.Compare(from, to);
+        var summaries = await versions.SummariesAsync(organizationId, cancellationToken);
         return new UpgradeAvailability(current.FrameworkVersionId, summaries.Single(v => v.Id == effective.Id), diff.ItemsAdded, diff.ItemsRemoved, diff.ItemsChanged);
     }
 

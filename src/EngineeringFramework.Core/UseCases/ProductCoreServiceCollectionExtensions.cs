@@ -28,6 +28,7 @@ public static class ProductCoreServiceCollectionExtensions
 
     public static IServiceCollection AddFrameworkBrowsing(this IServiceCollection services)
         => services.AddScoped<Frameworks.Versions.FrameworkBrowser>().AddScoped<Frameworks.Versions.SystemFrameworkService>().AddScoped<Frameworks.Versions.FrameworkVersionService>()
+            .AddSingleton<Frameworks.Diff.FrameworkDiffs>()
             .AddScoped<FrameworkUpgrades.ProjectUpgradeService>();
 
     public static IServiceCollection AddSystemAdministration(this IServiceCollection services) => services.AddScoped<SystemAdministration.SuperAdmins>();

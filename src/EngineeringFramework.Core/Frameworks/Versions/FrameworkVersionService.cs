@@ -61,7 +61,7 @@ public sealed record FrameworkComparison(FrameworkVersionSummary From, Framework
 /// The framework versions an organization can see (the system's and its own), and the difference between any two.
 /// Members of the organization may read them.
 /// </summary>
-public sealed class FrameworkVersionService(AppDbContext db, TenantContext tenant, Authorizer authorizer)
+public sealed class FrameworkVersionService(AppDbContext db, TenantContext tenant, Authorizer authorizer, FrameworkDiffs diffs)
 {
     private const string VersionWhat = "Framework version";
 
@@ -85,10 +85,9 @@ public sealed class FrameworkVersionService(AppDbContext db, TenantContext tenan
         var summaries = await SummariesAsync(organizationId, cancellationToken);
         var from = summaries.SingleOrDefault(v => v.Id == fromVersionId) ?? throw new NotFoundException($"{VersionWhat} to compare from");
         var to = summaries.SingleOrDefault(v => v.Id == toVersionId) ?? throw new NotFoundException($"{VersionWhat} to compare to");
-        var reader = new FrameworkVersionReader(db);
-        var before = await reader.LoadAsync(from.Id, cancellationToken) ?? throw new NotFoundException($"{VersionWhat} to compare from");
-        var after = await reader.LoadAsync(to.Id, cancellationToken) ?? throw new NotFoundException($"{VersionWhat} to compare to");
-        return new FrameworkComparison(from, to, FrameworkDiffer.Compare(before, after));
+        // Both were found among the versions this organization can see, so the kept diff may be handed out.
+        var diff = await diffs.GetAsync(db, from.Id, to.Id, cancellationToken) ?? throw new NotFoundException(VersionWhat);
+        return new FrameworkComparison(from, to, diff);
     }
 
     private async Task EnterAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
