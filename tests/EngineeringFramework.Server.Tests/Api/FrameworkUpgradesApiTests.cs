@@ -72,25 +72,7 @@ public sealed class FrameworkUpgradesApiTests
         Assert.True((await ben.Client.GetFromJsonAsync<JsonElement>(path, Cancel)).GetProperty("resetChangedItems").GetBoolean());
     }
 
-    private const string RewrittenLine = "Rewritten after an incident review.";
+    private const string RewrittenLine = SystemFrameworkEdit.RewrittenLine;
 
-    /// <summary>A super-admin's edit of the system framework, as the importer stores it: one item dropped, one definition rewritten.</summary>
-    private static async Task<Guid> EditSystemFrameworkAsync(TestApp app, string without, string rewrite)
-    {
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var current = await db.FrameworkVersions.AsNoTracking().SingleAsync(v => v.OrganizationId == null && v.IsCurrent, Cancel);
-        var framework = (await new FrameworkVersionReader(db).LoadAsync(current.Id, Cancel))!;
-        var edited = framework with
-        {
-            Categories = [.. framework.Categories.Select(c => c with
-            {
-                Subcategories = [.. c.Subcategories.Select(s => s with
-                {
-                    Items = [.. s.Items.Where(i => i.Slug != without).Select(i => i.Slug == rewrite ? i with { DefinitionMarkdown = i.DefinitionMarkdown + "\n" + RewrittenLine + "\n" } : i)],
-                })],
-            })],
-        };
-        return (await new FrameworkImporter(db, TimeProvider.System).ImportAsync(edited, null, SystemFrameworkService.EditSource, Cancel)).Version.Id;
-    }
+    private static Task<Guid> EditSystemFrameworkAsync(TestApp app, string without, string rewrite) => SystemFrameworkEdit.ImportAsync(app, without, rewrite);
 }

@@ -403,20 +403,13 @@ public sealed class McpToolsTests : IAsyncLifetime
     {
         var items = ApiTestKit.ChecklistItems(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project })).ToList();
         var dropped = items[1].GetProperty("id").GetGuid();
-        Guid edited;
+        string slug;
         await using (var scope = app.App.Services.CreateAsyncScope())
         {
-            // A super-admin's edit of the system framework: one item fewer.
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var current = await db.FrameworkVersions.AsNoTracking().SingleAsync(v => v.OrganizationId == null && v.IsCurrent, Cancel);
-            var framework = (await new Core.Frameworks.Versions.FrameworkVersionReader(db).LoadAsync(current.Id, Cancel))!;
-            var slug = await db.ChecklistItems.BypassTenantFilter().Where(i => i.Id == dropped).Select(i => i.ItemSlug).SingleAsync(Cancel);
-            var without = framework with
-            {
-                Categories = [.. framework.Categories.Select(c => c with { Subcategories = [.. c.Subcategories.Select(s => s with { Items = [.. s.Items.Where(i => i.Slug != slug)] })] })],
-            };
-            edited = (await new Core.Frameworks.Versions.FrameworkImporter(db, TimeProvider.System).ImportAsync(without, null, "edit", Cancel)).Version.Id;
+            slug = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChecklistItems.BypassTenantFilter().Where(i => i.Id == dropped).Select(i => i.ItemSlug).SingleAsync(Cancel);
         }
+
+        var edited = await SystemFrameworkEdit.ImportAsync(app, without: slug);
 
         var versions = await CallAsync(ada, "list_framework_versions", new() { ["organization_id"] = acme });
         var from = versions.GetProperty("versions")[1].GetProperty("id").GetGuid();

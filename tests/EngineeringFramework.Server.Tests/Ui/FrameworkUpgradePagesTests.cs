@@ -19,7 +19,7 @@ namespace EngineeringFramework.Server.Tests.Ui;
 /// </summary>
 public sealed partial class FrameworkUpgradePagesTests : IAsyncLifetime
 {
-    private const string RewrittenLine = "Rewritten after an incident review.";
+    private const string RewrittenLine = SystemFrameworkEdit.RewrittenLine;
     private const string NewItemName = "Brand new readiness check";
 
     private TestApp app = null!;
@@ -328,35 +328,8 @@ public sealed partial class FrameworkUpgradePagesTests : IAsyncLifetime
             + string.Join(";", items.Select(i => $"{i.Id}:{i.Version}:{i.Status}:{i.RetiredAt is null}:{i.DefinitionChangedAt is null}:{i.Name}").Order(StringComparer.Ordinal)) + "|" + activity;
     }
 
-    /// <summary>
-    /// A super-admin's edit of the system framework, as the importer stores it: optionally one item dropped and one
-    /// definition rewritten, and one item added to the first subcategory.
-    /// </summary>
-    private async Task<Guid> EditSystemFrameworkAsync(string? without, string? rewrite, string add)
-    {
-        await using var scope = app.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var current = await db.FrameworkVersions.AsNoTracking().SingleAsync(v => v.OrganizationId == null && v.IsCurrent, Cancel);
-        var framework = (await new FrameworkVersionReader(db).LoadAsync(current.Id, Cancel))!;
-        var first = framework.Categories[0].Subcategories[0];
-        var edited = framework with
-        {
-            Categories = [.. framework.Categories.Select(c => c with
-            {
-                Subcategories = [.. c.Subcategories.Select(s =>
-                {
-                    var items = s.Items.Where(i => i.Slug != without).Select(i => i.Slug == rewrite ? i with { DefinitionMarkdown = i.DefinitionMarkdown + "\n" + RewrittenLine + "\n" } : i);
-                    return s with
-                    {
-                        Items = s == first
-                            ? [.. items, new FrameworkItem(add, add == "brand-new-check" ? NewItemName : "Another new check", s.Items.Max(i => i.Order) + 1, false, $"# {add}\n\nA new check.\n", null)]
-                            : [.. items],
-                    };
-                })],
-            })],
-        };
-        return (await new FrameworkImporter(db, TimeProvider.System).ImportAsync(edited, null, SystemFrameworkService.EditSource, Cancel)).Version.Id;
-    }
+    private Task<Guid> EditSystemFrameworkAsync(string? without, string? rewrite, string add)
+        => SystemFrameworkEdit.ImportAsync(app, without, rewrite, add, add == "brand-new-check" ? NewItemName : "Another new check");
 
     /// <summary>The checklist item's element on the project page.</summary>
     private static string ItemElement(string html, Guid itemId)
