@@ -68,6 +68,8 @@ public abstract partial class AppDbContext(DbContextOptions options) : DbContext
 
     public DbSet<GitHubWebhookDelivery> GitHubWebhookDeliveries => Set<GitHubWebhookDelivery>();
 
+    public DbSet<FrameworkCheck> FrameworkChecks => Set<FrameworkCheck>();
+
     /// <summary>Outgoing mail (not organization-owned: no tenant filter applies, see <see cref="Mail.QueuedMail"/>).</summary>
     public DbSet<QueuedMail> QueuedMail => Set<QueuedMail>();
 

@@ -65,3 +65,11 @@ internal static class GitHubFailure
     private static string? Header(IReadOnlyDictionary<string, string> headers, string name)
         => headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.Trim();
 }
+
+/// <summary>GitHub refused a commit status (403, 404, 422): the token may not post statuses there; trying again will not help.</summary>
+internal sealed class GitHubStatusRefusedException(int status, Exception inner)
+    : Exception($"GitHub refused the commit status (answered {status}). {CannotPostStatuses}", inner)
+{
+    public const string CannotPostStatuses =
+        "The token cannot post commit statuses (it needs Commit statuses: write, or push access): pushes will be checked, but GitHub will not show the result.";
+}

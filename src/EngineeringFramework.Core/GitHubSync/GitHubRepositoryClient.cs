@@ -7,6 +7,10 @@ namespace EngineeringFramework.Core.GitHubSync;
 /// <summary>Where a repository check failed, named by the settings field an admin has to change.</summary>
 public sealed record GitHubAccessProblem(string Field, string Message);
 
+/// <summary>What a token may do with the repository: <see cref="Problem"/> is null when it reads it and the branch.</summary>
+/// <param name="CanPostStatuses">GitHub's <c>permissions.push</c> for the token on the repository: commit statuses need push access.</param>
+internal sealed record GitHubAccess(GitHubAccessProblem? Problem, bool CanPostStatuses);
+
 /// <summary>
 /// The few GitHub calls a sync makes, through Octokit, for one repository and one token. Every request passes
 /// the <see cref="GitHubEgressGuard"/>; <see cref="Requests"/> counts them. A sync needs at most three: the
@@ -43,20 +47,28 @@ internal sealed class GitHubRepositoryClient : IDisposable
 
     public int Requests => guard.Requests;
 
-    /// <summary>Checks that the token reads the repository and the branch: null when it does, else the field to fix.</summary>
-    public async Task<GitHubAccessProblem?> CheckAccessAsync(string branch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks that the token reads the repository and the branch (else the field to fix), and whether it may post
+    /// commit statuses. GitHub answers the repository with the caller's <c>permissions</c>; posting a status needs
+    /// push access (a classic token's <c>repo</c> or <c>repo:status</c> scope, a fine-grained token's "Commit statuses:
+    /// write", which GitHub reports as push). It is the best answer short of posting a status, which would leave one
+    /// on a commit nobody asked to check.
+    /// </summary>
+    public async Task<GitHubAccess> CheckAccessAsync(string branch, CancellationToken cancellationToken)
     {
+        bool canPush;
         try
         {
-            await WithTimeout(() => client.Repository.Get(owner, repository), options.RequestTimeout, cancellationToken);
+            var found = await WithTimeout(() => client.Repository.Get(owner, repository), options.RequestTimeout, cancellationToken);
+            canPush = found.Permissions is { } permissions && (permissions.Push || permissions.Admin || permissions.Maintain);
         }
         catch (Octokit.NotFoundException)
         {
-            return new("repository", $"The repository {owner}/{repository} does not exist, or the token cannot read it.");
+            return new(new("repository", $"The repository {owner}/{repository} does not exist, or the token cannot read it."), false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
         {
-            return new("token", problem.Message);
+            return new(new("token", problem.Message), false);
         }
 
         try
@@ -65,14 +77,14 @@ internal sealed class GitHubRepositoryClient : IDisposable
         }
         catch (GitHubAccessException ex) when (ex.InnerException is Octokit.NotFoundException)
         {
-            return new("branch", $"The branch '{branch}' does not exist in {owner}/{repository}, or the token cannot read it.");
+            return new(new("branch", $"The branch '{branch}' does not exist in {owner}/{repository}, or the token cannot read it."), false);
         }
         catch (GitHubAccessException ex)
         {
-            return new("token", ex.Message);
+            return new(new("token", ex.Message), false);
         }
 
-        return null;
+        return new(null, canPush);
     }
 
     /// <summary>The commit the branch points at.</summary>
@@ -109,6 +121,49 @@ internal sealed class GitHubRepositoryClient : IDisposable
         catch (Octokit.NotFoundException ex)
         {
             throw new GitHubAccessException($"GitHub has no archive of {owner}/{repository} at {commitSha}.", ex);
+        }
+    }
+
+    /// <summary>Posts a commit status on <paramref name="commitSha"/>.</summary>
+    /// <exception cref="GitHubStatusRefusedException">GitHub refused it (403, 404, 422): trying again will not help.</exception>
+    /// <exception cref="GitHubAccessException">GitHub failed (transient ones may be retried).</exception>
+    public async Task PostStatusAsync(string commitSha, CommitState state, string description, Uri targetUrl, string context, CancellationToken cancellationToken)
+    {
+        var status = new NewCommitStatus { State = state, Description = description, TargetUrl = targetUrl.AbsoluteUri, Context = context };
+        try
+        {
+            await WithTimeout(() => client.Repository.Status.Create(owner, repository, commitSha, status), options.RequestTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { Transient: true } transient)
+        {
+            throw transient;
+        }
+        catch (Exception ex) when (ex is Octokit.ForbiddenException or Octokit.NotFoundException or AuthorizationException or ApiValidationException)
+        {
+            throw new GitHubStatusRefusedException((int)((ApiException)ex).StatusCode, ex);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
+        {
+            throw problem;
+        }
+    }
+
+    /// <summary>Whether the commit already carries a status of <paramref name="context"/> pointing at <paramref name="targetUrl"/> in <paramref name="state"/>.</summary>
+    /// <exception cref="GitHubAccessException">GitHub refused or failed.</exception>
+    public async Task<bool> HasStatusAsync(string commitSha, CommitState state, Uri targetUrl, string context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var statuses = await WithTimeout(() => client.Repository.Status.GetAll(owner, repository, commitSha, new ApiOptions { PageSize = 100, PageCount = 1 }), options.RequestTimeout, cancellationToken);
+            return statuses.Any(s => s.Context == context && s.State.Value == state && s.TargetUrl == targetUrl.AbsoluteUri);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
+        {
+            throw problem;
+        }
+        catch (Octokit.NotFoundException ex)
+        {
+            throw new GitHubAccessException($"GitHub has no commit {commitSha} in {owner}/{repository}.", ex);
         }
     }
 

@@ -8,6 +8,19 @@ public enum GitHubSyncTrigger
     Webhook,
 }
 
+/// <summary>What a job on the sync queue does.</summary>
+public enum GitHubSyncJobKind
+{
+    /// <summary>Imports the configured branch's head as the organization's framework.</summary>
+    Sync,
+
+    /// <summary>
+    /// Validates one commit (<see cref="GitHubSyncJob.FrameworkCheckId"/>) without applying it, and posts the result to
+    /// GitHub as a commit status.
+    /// </summary>
+    Check,
+}
+
 public enum GitHubSyncStatus
 {
     /// <summary>Waiting for a worker (from <see cref="GitHubSyncJob.RetryAt"/> on, when a transient failure put it back).</summary>
@@ -36,6 +49,12 @@ public enum GitHubSyncStatus
 /// A durable sync request. Jobs live in the database, so a restart loses none, and a worker claims one with
 /// a conditional update, so several server instances never run the same job twice.
 /// </summary>
+/// <remarks>
+/// Checks of pushed commits are jobs of this same queue (<see cref="Kind"/>), not a queue of their own: they need
+/// exactly what a sync needs (the organization's token and lock, a lease a crashed worker's successor takes over,
+/// retries that honour GitHub's rate limits, a bounded number of tries), and one queue keeps one organization's
+/// GitHub traffic in one line, under one lock.
+/// </remarks>
 public sealed class GitHubSyncJob : IOrganizationOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
@@ -43,6 +62,11 @@ public sealed class GitHubSyncJob : IOrganizationOwned
     public Guid OrganizationId { get; init; }
 
     public GitHubSyncTrigger Trigger { get; init; }
+
+    public GitHubSyncJobKind Kind { get; init; } = GitHubSyncJobKind.Sync;
+
+    /// <summary>The check this job runs (<see cref="GitHubSyncJobKind.Check"/> jobs only).</summary>
+    public Guid? FrameworkCheckId { get; init; }
 
     /// <summary>The admin who asked (manual syncs); null for webhook deliveries.</summary>
     public Guid? RequestedBy { get; init; }
@@ -74,7 +98,7 @@ public sealed class GitHubSyncJob : IOrganizationOwned
 
     public DateTime? LeaseExpiresAt { get; set; }
 
-    /// <summary>The branch head commit the job looked at.</summary>
+    /// <summary>The branch head commit the job looked at (a check's commit, from the moment it is queued).</summary>
     public string? CommitSha { get; set; }
 
     /// <summary>Requests sent to the GitHub API host (and its archive host) by this job.</summary>

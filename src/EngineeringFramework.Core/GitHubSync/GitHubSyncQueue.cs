@@ -15,7 +15,7 @@ public sealed class GitHubSyncQueue(AppDbContext db, GitHubSyncSignal signal, Ti
     public async Task<GitHubSyncJob> EnqueueAsync(Guid organizationId, GitHubSyncTrigger trigger, Guid? requestedBy, CancellationToken cancellationToken, string? deliveryId = null)
     {
         var waiting = await db.GitHubSyncJobs.AsNoTracking()
-            .Where(j => j.Status == GitHubSyncStatus.Queued)
+            .Where(j => j.Status == GitHubSyncStatus.Queued && j.Kind == GitHubSyncJobKind.Sync)
             .OrderBy(j => j.EnqueuedAt).FirstOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         if (deliveryId is not null)
@@ -35,7 +35,74 @@ public sealed class GitHubSyncQueue(AppDbContext db, GitHubSyncSignal signal, Ti
         signal.JobQueued();
         return job;
     }
+
+    /// <summary>
+    /// Queues what one webhook delivery asks for, in one transaction with its delivery id: a check of
+    /// <paramref name="check"/>'s commit unless that commit was checked already (one check per organization and commit),
+    /// and, for a push to the configured branch, a sync as <see cref="EnqueueAsync"/> does.
+    /// </summary>
+    /// <returns>False when nothing new was queued (the commit was checked already and no sync was asked for).</returns>
+    public async Task<bool> EnqueueDeliveryAsync(Guid organizationId, string deliveryId, FrameworkCheckRequest? check, bool sync, CancellationToken cancellationToken)
+    {
+        if (sync)
+        {
+            if (check is not null)
+            {
+                await AddCheckAsync(organizationId, check, cancellationToken);
+            }
+
+            await EnqueueAsync(organizationId, GitHubSyncTrigger.Webhook, null, cancellationToken, deliveryId);
+            return true;
+        }
+
+        var added = check is not null && await AddCheckAsync(organizationId, check, cancellationToken);
+        db.GitHubWebhookDeliveries.Add(new GitHubWebhookDelivery { OrganizationId = organizationId, DeliveryId = deliveryId, ReceivedAt = time.GetUtcNow().UtcDateTime });
+        await db.SaveChangesAsync(cancellationToken);
+        if (added)
+        {
+            signal.JobQueued();
+        }
+
+        return added;
+    }
+
+    /// <summary>Stages a check and its job (saved by the caller) unless the commit has one already.</summary>
+    private async Task<bool> AddCheckAsync(Guid organizationId, FrameworkCheckRequest request, CancellationToken cancellationToken)
+    {
+        if (await db.FrameworkChecks.AnyAsync(c => c.CommitSha == request.CommitSha, cancellationToken))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        // The diff is against what was current when the commit was pushed, so a sync that runs first (or a retry that runs
+        // late) does not turn a push's changes into "no changes".
+        var effective = await new Frameworks.Versions.FrameworkVersionReader(db).GetEffectiveAsync(cancellationToken);
+        var check = new FrameworkCheck
+        {
+            OrganizationId = organizationId,
+            CommitSha = request.CommitSha,
+            Branch = request.Branch,
+            PullRequestNumber = request.PullRequestNumber,
+            BaseVersionId = effective?.Id,
+            RequestedAt = now,
+        };
+        db.FrameworkChecks.Add(check);
+        db.GitHubSyncJobs.Add(new GitHubSyncJob
+        {
+            OrganizationId = organizationId,
+            Kind = GitHubSyncJobKind.Check,
+            FrameworkCheckId = check.Id,
+            CommitSha = request.CommitSha,
+            Trigger = GitHubSyncTrigger.Webhook,
+            EnqueuedAt = now,
+        });
+        return true;
+    }
 }
+
+/// <summary>A commit to check: its sha, and the branch or pull request it came from (for people).</summary>
+public sealed record FrameworkCheckRequest(string CommitSha, string? Branch, int? PullRequestNumber);
 
 /// <summary>
 /// In-process notifications between the queue, the worker and anyone waiting for a job: a new job wakes the

@@ -25,7 +25,9 @@ public sealed record GitHubSyncView(
     DateTime? WebhookSecretCreatedAt,
     string? SyncedCommitSha,
     DateTime? SyncedAt,
-    IReadOnlyList<GitHubSyncJobView> RecentJobs);
+    IReadOnlyList<GitHubSyncJobView> RecentJobs,
+    string? StatusWarning,
+    IReadOnlyList<FrameworkCheckSummary> RecentChecks);
 
 public sealed record GitHubSyncJobView(
     Guid Id,

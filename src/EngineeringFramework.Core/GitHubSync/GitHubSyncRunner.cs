@@ -23,6 +23,7 @@ public sealed partial class GitHubSyncRunner(
     GitHubSyncOptions options,
     GitHubTransport transport,
     GitHubSyncSignal signal,
+    FrameworkCheckAddress checkAddress,
     TimeProvider time,
     ILogger<GitHubSyncRunner> logger)
 {
@@ -135,7 +136,7 @@ public sealed partial class GitHubSyncRunner(
         var imported = false;
         try
         {
-            imported = await SyncAsync(db, services, organizationId, job, settings, c => github = c, cancellationToken);
+            imported = await RunJobAsync(db, services, organizationId, job, settings, c => github = c, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -177,14 +178,16 @@ public sealed partial class GitHubSyncRunner(
 
         if (!imported)
         {
+            await SettleCheckAsync(db, job);
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
         LogSyncEnded(logger, jobId, organizationId, job.Status, job.GitHubRequests, job.Message);
     }
 
+    /// <summary>What every job needs first (a try left, the plan, a token that opens), then the job's own work.</summary>
     /// <returns>True when the framework was imported (the import's transaction saved the job too).</returns>
-    private async Task<bool> SyncAsync(AppDbContext db, IServiceProvider services, Guid organizationId, GitHubSyncJob job, GitHubSyncSettings settings, Action<GitHubRepositoryClient> created, CancellationToken cancellationToken)
+    private async Task<bool> RunJobAsync(AppDbContext db, IServiceProvider services, Guid organizationId, GitHubSyncJob job, GitHubSyncSettings settings, Action<GitHubRepositoryClient> created, CancellationToken cancellationToken)
     {
         if (job.Attempts > options.MaxAttempts)
         {
@@ -218,6 +221,17 @@ public sealed partial class GitHubSyncRunner(
 
         var github = new GitHubRepositoryClient(options, transport.Handler, settings.Owner, settings.Repository, token, time);
         created(github);
+        if (job.Kind == GitHubSyncJobKind.Check)
+        {
+            await CheckAsync(db, organizationId, job, github, cancellationToken);
+            return false;
+        }
+
+        return await SyncAsync(db, organizationId, job, settings, github, cancellationToken);
+    }
+
+    private async Task<bool> SyncAsync(AppDbContext db, Guid organizationId, GitHubSyncJob job, GitHubSyncSettings settings, GitHubRepositoryClient github, CancellationToken cancellationToken)
+    {
         var sha = await github.GetHeadCommitAsync(settings.Branch, cancellationToken);
         job.CommitSha = sha;
         if (string.Equals(sha, settings.SyncedCommitSha, StringComparison.OrdinalIgnoreCase))

@@ -75,9 +75,11 @@ public sealed class GitHubSyncService(
             token = secrets.OpenToken(organizationId, stored);
         }
 
+        GitHubAccess access;
         using (var github = new GitHubRepositoryClient(options, transport.Handler, request.Owner!, request.Repository!, token, time))
         {
-            if (await github.CheckAccessAsync(request.Branch!, cancellationToken) is { } problem)
+            access = await github.CheckAccessAsync(request.Branch!, cancellationToken);
+            if (access.Problem is { } problem)
             {
                 throw new ValidationException([new ValidationFailure(ToPropertyName(problem.Field), problem.Message)]);
             }
@@ -108,6 +110,8 @@ public sealed class GitHubSyncService(
         settings.Repository = request.Repository!;
         settings.Branch = request.Branch!;
         settings.UpdatedAt = now;
+        // Not a refusal: syncing needs only read access. Checks still run; GitHub just will not show their result.
+        settings.StatusWarning = access.CanPostStatuses ? null : GitHubStatusRefusedException.CannotPostStatuses;
         if (request.Token is not null)
         {
             settings.TokenCiphertext = secrets.SealToken(organizationId, token);
@@ -158,6 +162,13 @@ public sealed class GitHubSyncService(
             job.Status = GitHubSyncStatus.Cancelled;
             job.FinishedAt = now;
             job.Message = "Cancelled: the GitHub connection was removed.";
+        }
+
+        foreach (var check in await db.FrameworkChecks.Where(c => c.State == FrameworkCheckState.Pending).ToListAsync(cancellationToken))
+        {
+            check.State = FrameworkCheckState.Failed;
+            check.CheckedAt = now;
+            check.Message = "Not checked: the GitHub connection was removed.";
         }
 
         // The scope is this organization's own versions (the tenant filter would also show the system's).
@@ -216,7 +227,7 @@ public sealed class GitHubSyncService(
     public async Task<GitHubSyncJobView> GetJobAsync(Caller caller, Guid organizationId, Guid jobId, CancellationToken cancellationToken)
     {
         await EnsureAdminAsync(caller, organizationId, cancellationToken);
-        var job = await db.GitHubSyncJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken) ?? throw new NotFoundException("Sync job");
+        var job = await db.GitHubSyncJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId && j.Kind == GitHubSyncJobKind.Sync, cancellationToken) ?? throw new NotFoundException("Sync job");
         return GitHubSyncJobView.From(job);
     }
 
@@ -225,6 +236,7 @@ public sealed class GitHubSyncService(
         var plan = await CurrentPlanAsync(db, cancellationToken);
         var settings = await db.GitHubSyncSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         var jobs = await RecentJobsAsync(RecentJobCount, cancellationToken);
+        var checks = await FrameworkCheckService.RecentAsync(db, RecentJobCount, cancellationToken);
         return new GitHubSyncView(
             plan,
             PlanAllowsSync(plan),
@@ -238,12 +250,14 @@ public sealed class GitHubSyncService(
             settings?.WebhookSecretCreatedAt,
             settings?.SyncedCommitSha,
             settings?.SyncedAt,
-            jobs);
+            jobs,
+            settings?.StatusWarning,
+            checks);
     }
 
     private async Task<IReadOnlyList<GitHubSyncJobView>> RecentJobsAsync(int count, CancellationToken cancellationToken)
     {
-        var jobs = await db.GitHubSyncJobs.AsNoTracking().OrderByDescending(j => j.EnqueuedAt).ThenByDescending(j => j.Id)
+        var jobs = await db.GitHubSyncJobs.AsNoTracking().Where(j => j.Kind == GitHubSyncJobKind.Sync).OrderByDescending(j => j.EnqueuedAt).ThenByDescending(j => j.Id)
             .Take(count).ToListAsync(cancellationToken);
         return jobs.ConvertAll(GitHubSyncJobView.From);
     }

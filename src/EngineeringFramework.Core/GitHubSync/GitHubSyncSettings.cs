@@ -39,6 +39,12 @@ public sealed class GitHubSyncSettings : IOrganizationOwned
     public DateTime? SyncedAt { get; set; }
 
     /// <summary>
+    /// Set when GitHub said, as the token was saved, that the token cannot post commit statuses: pushes are still checked,
+    /// but GitHub will not show the result. Null when it can.
+    /// </summary>
+    public string? StatusWarning { get; set; }
+
+    /// <summary>
     /// The organization-wide sync lock: a worker takes it with a conditional update of this one row, so two
     /// syncs of one organization never run at once, across threads, processes and servers. It expires, so a
     /// crashed worker's lock is taken over.

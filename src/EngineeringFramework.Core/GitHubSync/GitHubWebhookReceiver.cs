@@ -14,16 +14,16 @@ public enum GitHubWebhookOutcome
     /// <summary>A signed <c>ping</c>.</summary>
     Pong,
 
-    /// <summary>A signed push to the configured branch: a sync is queued.</summary>
+    /// <summary>A signed push or pull request: a check of its commit is queued, and for a push to the configured branch a sync.</summary>
     Queued,
 
-    /// <summary>A delivery id already received: nothing queued again.</summary>
+    /// <summary>A delivery id already received, or a commit already checked: nothing queued again.</summary>
     Duplicate,
 
-    /// <summary>Signed, but nothing to do (another event, another branch or repository, a plan without sync, no token).</summary>
+    /// <summary>Signed, but nothing to do (another event or repository, a deletion, a tag, a plan without sync, no token).</summary>
     Ignored,
 
-    /// <summary>Signed, but the push payload or delivery id is unusable.</summary>
+    /// <summary>Signed, but the push or pull request payload or the delivery id is unusable.</summary>
     Malformed,
 }
 
@@ -56,28 +56,30 @@ public sealed class GitHubWebhookReceiver(AppDbContext db, TenantContext tenant,
             return GitHubWebhookOutcome.Unauthorized;
         }
 
-        switch (eventName)
+        if (eventName == "ping")
         {
-            case "ping":
-                return GitHubWebhookOutcome.Pong;
-            case "push":
-                break;
-            default:
-                return GitHubWebhookOutcome.Ignored;
+            return GitHubWebhookOutcome.Pong;
         }
 
-        if (string.IsNullOrEmpty(deliveryId) || deliveryId.Length > MaxDeliveryIdLength || !ReadPush(body, out var pushedRef, out var repositoryFullName))
-        {
-            return GitHubWebhookOutcome.Malformed;
-        }
-
-        if (pushedRef != "refs/heads/" + settings.Branch
-            || (repositoryFullName is not null && !string.Equals(repositoryFullName, $"{settings.Owner}/{settings.Repository}", StringComparison.OrdinalIgnoreCase)))
+        if (eventName is not ("push" or "pull_request"))
         {
             return GitHubWebhookOutcome.Ignored;
         }
 
-        if (settings.TokenCiphertext is null || !GitHubSyncService.PlanAllowsSync(await GitHubSyncService.CurrentPlanAsync(db, cancellationToken)))
+        if (string.IsNullOrEmpty(deliveryId) || deliveryId.Length > MaxDeliveryIdLength || ReadDelivery(eventName, body) is not { } delivery)
+        {
+            return GitHubWebhookOutcome.Malformed;
+        }
+
+        if (delivery.RepositoryFullName is not null && !string.Equals(delivery.RepositoryFullName, $"{settings.Owner}/{settings.Repository}", StringComparison.OrdinalIgnoreCase))
+        {
+            return GitHubWebhookOutcome.Ignored;
+        }
+
+        // Only a push to the configured branch is ever applied; every other branch and every pull request is checked only.
+        var sync = eventName == "push" && delivery.Ref == "refs/heads/" + settings.Branch;
+        if ((!sync && delivery.Check is null)
+            || settings.TokenCiphertext is null || !GitHubSyncService.PlanAllowsSync(await GitHubSyncService.CurrentPlanAsync(db, cancellationToken)))
         {
             return GitHubWebhookOutcome.Ignored;
         }
@@ -87,24 +89,27 @@ public sealed class GitHubWebhookReceiver(AppDbContext db, TenantContext tenant,
             return GitHubWebhookOutcome.Duplicate;
         }
 
+        bool queued;
         try
         {
-            await queue.EnqueueAsync(organizationId, GitHubSyncTrigger.Webhook, null, cancellationToken, deliveryId);
+            queued = await queue.EnqueueDeliveryAsync(organizationId, deliveryId, delivery.Check, sync, cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // The same delivery arrived twice at once; the unique index let exactly one of them in.
+            // The same delivery (or another delivery of the same commit) arrived twice at once; the unique indexes let
+            // exactly one of them in.
             db.ChangeTracker.Clear();
             if (await IsKnownDeliveryAsync(deliveryId, cancellationToken))
             {
                 return GitHubWebhookOutcome.Duplicate;
             }
 
-            throw;
+            // The other delivery checks the commit: this one now only remembers its id (and queues its sync).
+            queued = await queue.EnqueueDeliveryAsync(organizationId, deliveryId, delivery.Check, sync, cancellationToken);
         }
 
         await ForgetOldDeliveriesAsync(cancellationToken);
-        return GitHubWebhookOutcome.Queued;
+        return queued ? GitHubWebhookOutcome.Queued : GitHubWebhookOutcome.Duplicate;
     }
 
     /// <summary>GitHub signs with HMAC-SHA256 keyed by the secret's text; the header is <c>sha256=</c> and 64 hex digits.</summary>
@@ -126,33 +131,82 @@ public sealed class GitHubWebhookReceiver(AppDbContext db, TenantContext tenant,
         return CryptographicOperations.FixedTimeEquals(expected, presented);
     }
 
-    private static bool ReadPush(ReadOnlyMemory<byte> body, out string? pushedRef, out string? repositoryFullName)
+    /// <summary>What a signed delivery says: the repository, the pushed ref, and the commit to check, if any.</summary>
+    private sealed record Delivery(string? RepositoryFullName, string? Ref, FrameworkCheckRequest? Check);
+
+    private static readonly string[] CheckedPullRequestActions = ["opened", "synchronize", "reopened"];
+
+    /// <summary>
+    /// A push names its ref (required) and the commit it moved the ref to (<c>after</c>); a branch deletion (<c>deleted</c>,
+    /// or <c>after</c> all zeros) and a tag push have nothing to check. A pull request that was opened, pushed to or
+    /// reopened names its head commit, checked through the configured repository even when the head lives in a fork:
+    /// GitHub serves a pull request's head commits from the base repository too. Null when the body is unusable.
+    /// </summary>
+    private static Delivery? ReadDelivery(string eventName, ReadOnlyMemory<byte> body)
     {
-        pushedRef = null;
-        repositoryFullName = null;
         try
         {
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("ref", out var refElement) || refElement.ValueKind != JsonValueKind.String)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return false;
+                return null;
             }
 
-            pushedRef = refElement.GetString();
-            if (document.RootElement.TryGetProperty("repository", out var repository) && repository.ValueKind == JsonValueKind.Object
-                && repository.TryGetProperty("full_name", out var fullName) && fullName.ValueKind == JsonValueKind.String)
+            var repositoryFullName = Text(Property(root, "repository"), "full_name");
+            if (eventName == "push")
             {
-                repositoryFullName = fullName.GetString();
+                if (Text(root, "ref") is not { } pushedRef)
+                {
+                    return null;
+                }
+
+                var deleted = Property(root, "deleted") is { ValueKind: JsonValueKind.True };
+                var after = Sha(Text(root, "after"));
+                FrameworkCheckRequest? check = pushedRef.StartsWith(BranchPrefix, StringComparison.Ordinal) && !deleted && after is not null && after.Any(c => c != '0')
+                    ? new(after, pushedRef[BranchPrefix.Length..] is { Length: <= GitHubNames.MaxBranchLength } branch ? branch : null, null)
+                    : null;
+                return new(repositoryFullName, pushedRef, check);
             }
 
-            return pushedRef is not null;
+            if (Text(root, "action") is not { } action)
+            {
+                return null;
+            }
+
+            if (!CheckedPullRequestActions.Contains(action, StringComparer.Ordinal))
+            {
+                return new(repositoryFullName, null, null);
+            }
+
+            var pullRequest = Property(root, "pull_request");
+            var head = Property(pullRequest, "head");
+            if (Sha(Text(head, "sha")) is not { } sha
+                || Property(pullRequest, "number") is not { ValueKind: JsonValueKind.Number } numberElement || !numberElement.TryGetInt32(out var number))
+            {
+                return null;
+            }
+
+            var headRef = Text(head, "ref") is { Length: > 0 and <= GitHubNames.MaxBranchLength } r ? r : null;
+            return new(repositoryFullName, null, new(sha, headRef, number));
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
+
+    private const string BranchPrefix = "refs/heads/";
+
+    private static JsonElement? Property(JsonElement? element, string name)
+        => element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) ? value : null;
+
+    private static string? Text(JsonElement? element, string name)
+        => Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    /// <summary>A commit id as git writes it (SHA-1, or SHA-256 in repositories that use it), lower-cased; else null.</summary>
+    private static string? Sha(string? value)
+        => value is { Length: 40 or 64 } && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : null;
 
     private Task<bool> IsKnownDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
         => db.GitHubWebhookDeliveries.AnyAsync(d => d.DeliveryId == deliveryId, cancellationToken);

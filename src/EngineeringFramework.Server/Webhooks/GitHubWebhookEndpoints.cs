@@ -8,7 +8,7 @@ namespace EngineeringFramework.Server.Webhooks;
 /// <c>POST /webhooks/github/{organizationId}</c>: GitHub's deliveries. Anonymous by nature; the receiver
 /// checks the HMAC-SHA256 signature over the raw body before anything is parsed. Answers: 415 for a body
 /// that is not JSON, 413 above the size limit, 401 (no detail) without a valid signature, 200 for ping and
-/// for deliveries that need nothing done, 202 when a sync was queued.
+/// for deliveries that need nothing done (or a commit already checked), 202 when a sync or a check was queued.
 /// </summary>
 internal static class GitHubWebhookEndpoints
 {
@@ -19,7 +19,7 @@ internal static class GitHubWebhookEndpoints
             .DisableAntiforgery()
             .WithTags("Webhooks")
             .WithName("ReceiveGitHubWebhook")
-            .WithSummary("GitHub webhook deliveries (ping, push) for one organization, signed with its webhook secret.")
+            .WithSummary("GitHub webhook deliveries (ping, push, pull_request) for one organization, signed with its webhook secret: a push to the configured branch is synced, every other push and pull request is checked.")
             // No Accepts<> metadata: routing would then turn other content types away before the handler,
             // and the handler's own 415 (with its explanation) is the answer a misconfigured webhook should see.
             .Produces(StatusCodes.Status200OK)
@@ -66,7 +66,7 @@ internal static class GitHubWebhookEndpoints
             GitHubWebhookOutcome.Queued => TypedResults.Accepted((string?)null, new WebhookAnswer("queued")),
             GitHubWebhookOutcome.Duplicate => TypedResults.Ok(new WebhookAnswer("duplicate")),
             GitHubWebhookOutcome.Ignored => TypedResults.Ok(new WebhookAnswer("ignored")),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed delivery", detail: "A push delivery needs an X-GitHub-Delivery id and a JSON body with a 'ref'."),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed delivery", detail: "A push delivery needs an X-GitHub-Delivery id and a JSON body with a 'ref'; a pull request delivery, its 'action' and, when opened, synchronized or reopened, 'pull_request.number' and 'pull_request.head.sha'."),
         };
     }
 

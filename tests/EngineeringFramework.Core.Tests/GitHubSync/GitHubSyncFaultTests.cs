@@ -137,7 +137,7 @@ public sealed class GitHubSyncFaultTests
         var options = world.Core.GetRequiredService<GitHubSyncOptions>() with { RequestTimeout = TimeSpan.FromMilliseconds(500), ArchiveTimeout = TimeSpan.FromMilliseconds(500) };
         var impatient = new GitHubSyncRunner(
             world.Core.GetRequiredService<IServiceScopeFactory>(), options, world.Core.GetRequiredService<GitHubTransport>(),
-            world.Core.GetRequiredService<GitHubSyncSignal>(), time, NullLogger<GitHubSyncRunner>.Instance);
+            world.Core.GetRequiredService<GitHubSyncSignal>(), world.Core.GetRequiredService<FrameworkCheckAddress>(), time, NullLogger<GitHubSyncRunner>.Instance);
         world.GitHub.Hold(endpoint);
         var queued = await world.Sync(world.Ada, (s, c) => s.RequestSyncAsync(c, world.Acme, Cancel));
 

@@ -354,6 +354,7 @@ public sealed class GitHubSyncTests
         world.Core.GetRequiredService<GitHubSyncOptions>(),
         world.Core.GetRequiredService<GitHubTransport>(),
         world.Core.GetRequiredService<GitHubSyncSignal>(),
+        world.Core.GetRequiredService<FrameworkCheckAddress>(),
         TimeProvider.System,
         NullLogger<GitHubSyncRunner>.Instance);
 }

@@ -11,13 +11,16 @@ namespace EngineeringFramework.Testing;
 /// A local stand-in for the GitHub REST API, on a loopback port, serving the endpoints a sync uses from
 /// in-memory repositories: <c>GET /repos/{owner}/{repo}</c>, <c>GET /repos/{owner}/{repo}/branches/{branch}</c>
 /// and <c>GET /repos/{owner}/{repo}/tarball/{ref}</c>, which redirects (302) to an archive URL on the same
-/// host, as api.github.com redirects to codeload. Every request is recorded with the token it carried.
+/// host, as api.github.com redirects to codeload; and the commit statuses a check posts
+/// (<c>POST /repos/{owner}/{repo}/statuses/{sha}</c>, <c>GET /repos/{owner}/{repo}/commits/{ref}/statuses</c>).
+/// Every request is recorded with the token it carried.
 /// </summary>
 public sealed class FakeGitHub : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, Repo> repositories = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<FakeGitHubRequest> requests = new();
+    private readonly ConcurrentQueue<FakeGitHubStatus> statuses = new();
     private readonly ConcurrentDictionary<FakeGitHubEndpoint, Fault> faults = new();
     private readonly ConcurrentDictionary<FakeGitHubEndpoint, bool> holds = new();
     private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,6 +54,18 @@ public sealed class FakeGitHub : IAsyncDisposable
 
     public IReadOnlyList<FakeGitHubRequest> Requests => [.. requests];
 
+    /// <summary>Repositories ("owner/name") the token may read but not push to: GitHub reports <c>permissions.push</c> false and refuses statuses (403).</summary>
+    public HashSet<string> ReadOnlyRepositories { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every commit status accepted, in order.</summary>
+    public IReadOnlyList<FakeGitHubStatus> Statuses => [.. statuses];
+
+    /// <summary>The statuses accepted for <paramref name="sha"/>.</summary>
+    public IReadOnlyList<FakeGitHubStatus> StatusesOf(string sha) => [.. statuses.Where(s => s.Sha == sha)];
+
+    /// <summary>When true, a status is stored but its answer never arrives (the connection is cut): a post whose outcome the client cannot know.</summary>
+    public bool LoseStatusAnswers { get; set; }
+
     public static async Task<FakeGitHub> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -66,6 +81,8 @@ public sealed class FakeGitHub : IAsyncDisposable
         app.MapGet("/repos/{owner}/{repo}", (string owner, string repo, HttpContext context) => fake.RepositoryAsync(owner, repo, context));
         app.MapGet("/repos/{owner}/{repo}/branches/{**branch}", (string owner, string repo, string branch, HttpContext context) => fake.BranchAsync(owner, repo, branch, context));
         app.MapGet("/repos/{owner}/{repo}/tarball/{**reference}", (string owner, string repo, string reference, HttpContext context) => fake.TarballAsync(owner, repo, reference, context));
+        app.MapPost("/repos/{owner}/{repo}/statuses/{sha}", (string owner, string repo, string sha, HttpContext context) => fake.PostStatusAsync(owner, repo, sha, context));
+        app.MapGet("/repos/{owner}/{repo}/commits/{reference}/statuses", (string owner, string repo, string reference, HttpContext context) => fake.ListStatusesAsync(owner, repo, reference, context));
         app.MapGet("/_codeload/{owner}/{repo}/tar.gz/{sha}", (string owner, string repo, string sha, HttpContext context) => fake.ArchiveAsync(owner, repo, sha, context));
         await app.StartAsync();
         return fake;
@@ -74,10 +91,17 @@ public sealed class FakeGitHub : IAsyncDisposable
     /// <summary>Points <paramref name="branch"/> at a new commit holding <paramref name="files"/>; returns its sha.</summary>
     public string Push(string owner, string repository, string branch, IReadOnlyDictionary<string, byte[]> files)
     {
+        var sha = Commit(owner, repository, files);
+        repositories[$"{owner}/{repository}"].Branches[branch] = sha;
+        return sha;
+    }
+
+    /// <summary>A commit no branch points at (a pull request's head from a fork, which GitHub serves from the base repository too).</summary>
+    public string Commit(string owner, string repository, IReadOnlyDictionary<string, byte[]> files)
+    {
         var repo = repositories.GetOrAdd($"{owner}/{repository}", _ => new Repo(owner, repository));
         var sha = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         repo.Commits[sha] = files;
-        repo.Branches[branch] = sha;
         return sha;
     }
 
@@ -188,7 +212,7 @@ public sealed class FakeGitHub : IAsyncDisposable
             ["private"] = true,
             ["default_branch"] = found.Branches.Keys.FirstOrDefault() ?? "main",
             ["owner"] = new Dictionary<string, object> { ["login"] = found.Owner, ["id"] = 1, ["type"] = "Organization" },
-            ["permissions"] = new Dictionary<string, bool> { ["admin"] = false, ["push"] = false, ["pull"] = true },
+            ["permissions"] = new Dictionary<string, bool> { ["admin"] = false, ["push"] = !ReadOnlyRepositories.Contains(found.FullName), ["pull"] = true },
         });
     }
 
@@ -252,6 +276,77 @@ public sealed class FakeGitHub : IAsyncDisposable
         context.Response.Headers.Location = (ArchiveRedirectOverride ?? new Uri(ApiUrl, $"_codeload/{owner}/{repo}/tar.gz/{sha}")).AbsoluteUri;
         return Task.CompletedTask;
     }
+
+    private async Task PostStatusAsync(string owner, string repo, string sha, HttpContext context)
+    {
+        if (await FaultAsync(FakeGitHubEndpoint.Status, context))
+        {
+            return;
+        }
+
+        if (!Authorized(context))
+        {
+            await Unauthorized(context);
+            return;
+        }
+
+        if (!repositories.TryGetValue($"{owner}/{repo}", out var found) || !found.Commits.ContainsKey(sha))
+        {
+            await NotFound(context);
+            return;
+        }
+
+        if (ReadOnlyRepositories.Contains(found.FullName))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsJsonAsync(new { message = "Resource not accessible by personal access token", documentation_url = "https://docs.github.com/rest/commits/statuses" });
+            return;
+        }
+
+        using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+        string? Field(string name) => body.RootElement.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        var status = new FakeGitHubStatus(found.FullName, sha, Field("state") ?? "", Field("description"), Field("target_url"), Field("context") ?? "default", context.Request.Headers.Authorization.ToString());
+        statuses.Enqueue(status);
+        if (LoseStatusAnswers)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        await context.Response.WriteAsJsonAsync(StatusJson(status, statuses.Count));
+    }
+
+    private async Task ListStatusesAsync(string owner, string repo, string reference, HttpContext context)
+    {
+        if (!Authorized(context))
+        {
+            await Unauthorized(context);
+            return;
+        }
+
+        if (!repositories.TryGetValue($"{owner}/{repo}", out var found) || !found.Commits.ContainsKey(reference))
+        {
+            await NotFound(context);
+            return;
+        }
+
+        // Newest first, as GitHub lists them.
+        await context.Response.WriteAsJsonAsync(statuses.Where(s => s.Repository == found.FullName && s.Sha == reference).Reverse().Select((s, i) => StatusJson(s, i + 1)).ToList());
+    }
+
+    private static Dictionary<string, object?> StatusJson(FakeGitHubStatus status, int id) => new()
+    {
+        ["id"] = id,
+        ["url"] = $"https://api.github.invalid/repos/{status.Repository}/statuses/{status.Sha}",
+        ["state"] = status.State,
+        ["description"] = status.Description,
+        ["target_url"] = status.TargetUrl,
+        ["context"] = status.Context,
+        ["created_at"] = "2026-01-01T00:00:00Z",
+        ["updated_at"] = "2026-01-01T00:00:00Z",
+        ["creator"] = new Dictionary<string, object> { ["login"] = "bot", ["id"] = 2, ["type"] = "User" },
+    };
 
     private async Task ArchiveAsync(string owner, string repo, string sha, HttpContext context)
     {
@@ -341,6 +436,9 @@ public sealed class FakeGitHub : IAsyncDisposable
 
 public sealed record FakeGitHubRequest(string Method, string PathAndQuery, string Authorization);
 
+/// <summary>A commit status the fake accepted.</summary>
+public sealed record FakeGitHubStatus(string Repository, string Sha, string State, string? Description, string? TargetUrl, string Context, string Authorization);
+
 /// <summary>The fake's endpoints, for <see cref="FakeGitHub.Fail"/> and <see cref="FakeGitHub.Hold"/>.</summary>
 public enum FakeGitHubEndpoint
 {
@@ -355,4 +453,7 @@ public enum FakeGitHubEndpoint
 
     /// <summary>The archive itself (codeload's role).</summary>
     Archive,
+
+    /// <summary><c>POST /repos/{owner}/{repo}/statuses/{sha}</c>: a commit status.</summary>
+    Status,
 }

@@ -107,7 +107,7 @@ public sealed partial class TenantFilterTests
 
     /// <summary>
     /// One row of every organization-owned type that <see cref="SeedOrganizationAsync"/> leaves out: invitations, roles and
-    /// their assignments, activity, GitHub sync (settings, job, webhook delivery) and an organization's own framework.
+    /// their assignments, activity, GitHub sync (settings, job, webhook delivery, framework check) and an organization's own framework.
     /// </summary>
     private static async Task SeedEveryOwnedTypeAsync(TestDatabase database, Guid organization)
     {
@@ -124,6 +124,7 @@ public sealed partial class TenantFilterTests
             new GitHubSyncSettings { OrganizationId = organization, Owner = "acme", Repository = "framework", Branch = "main", WebhookSecretCiphertext = [1, 2, 3], CreatedAt = now, UpdatedAt = now },
             new GitHubSyncJob { OrganizationId = organization, Trigger = GitHubSyncTrigger.Manual, EnqueuedAt = now },
             new GitHubWebhookDelivery { OrganizationId = organization, DeliveryId = "delivery-1", ReceivedAt = now },
+            new FrameworkCheck { OrganizationId = organization, CommitSha = new string('a', 40), Branch = "feature", RequestedAt = now },
             Framework(organization));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
     }

@@ -69,6 +69,8 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         ["DeleteRoleTemplate"] = new("DELETE", "{org}/role-templates/{role}"),
         ["AssignRoleTemplate"] = new("PUT", "{org}/role-templates/{role}/assignees/{member}"),
         ["UnassignRoleTemplate"] = new("DELETE", "{org}/role-templates/{role}/assignees/{member}"),
+        ["ListFrameworkChecks"] = new("GET", "{org}/github-sync/checks", MemberMayCall: true, NamesAnObject: false),
+        ["GetFrameworkCheck"] = new("GET", "{org}/github-sync/checks/{check}", MemberMayCall: true),
         ["ListMcpAccess"] = new("GET", "{org}/mcp-access", NamesAnObject: false),
         ["GrantMcpAccess"] = new("PUT", "{org}/mcp-access/{member}"),
 
@@ -139,7 +141,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         Assert.Equal(before, await world.App.SnapshotAsync());
     }
 
-    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}"];
+    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}", "{check}"];
 
     public static TheoryData<string, string, string?, string> InvalidInputs => new()
     {
@@ -198,6 +200,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         { "GET", "{org}/my-work?includeClosed=maybe", null, "includeClosed" },
         { "GET", "{org}/my-work?projectId=00000000-0000-0000-0000-000000000000", null, "projectId" },
         { "GET", "{org}/members?limit=0", null, "limit" },
+        { "GET", "{org}/github-sync/checks?limit=many", null, "limit" },
         { "PUT", "{org}/members/{member}/role", """{"role":9}""", "role" },
         { "POST", "{org}/invitations", """{"email":"not-an-address"}""", "email" },
         { "POST", "{org}/invitations", """{"email":"someone@example.com","role":9}""", "role" },
@@ -246,6 +249,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         .Replace("{item}", "{itemId}", StringComparison.Ordinal)
         .Replace("{invitation}", "{invitationId}", StringComparison.Ordinal)
         .Replace("{role}", "{roleTemplateId}", StringComparison.Ordinal)
+        .Replace("{check}", "{checkId}", StringComparison.Ordinal)
         .Replace("{admin}", "{userId}", StringComparison.Ordinal)
         .Replace("{member}", "{userId}", StringComparison.Ordinal)
         .Replace("/versions/{fwversion}/diff/{fwversion}", "/versions/{fromVersionId}/diff/{toVersionId}", StringComparison.Ordinal)

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.GitHubSync;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Server.Tests.Api.Support;
 using Microsoft.EntityFrameworkCore;
@@ -34,19 +35,23 @@ public sealed class GitHubWebhookTests(GitHubSyncServer server) : IClassFixture<
     {
         var (org, secret, url) = await ConnectedAsync();
         var ping = Encoding.UTF8.GetBytes("""{"zen":"Keep it logically awesome.","hook_id":1}""");
-        var otherBranch = PushBody("refs/heads/feature", org.Owner);
+        // A tag is not a branch, and a deleted branch has no commit to check.
+        var tag = PushBody("refs/tags/v1", org.Owner);
+        var deletion = PushBody("refs/heads/feature", org.Owner, after: new string('0', 40), deleted: true);
         var otherRepository = PushBody("refs/heads/main", "someone-else");
         var issue = Encoding.UTF8.GetBytes("""{"action":"opened"}""");
 
         var pong = await DeliverAsync(url, ping, "ping", "d-ping", Sign(secret, ping));
-        var branch = await DeliverAsync(url, otherBranch, "push", "d-branch", Sign(secret, otherBranch));
+        var tagged = await DeliverAsync(url, tag, "push", "d-tag", Sign(secret, tag));
+        var deleted = await DeliverAsync(url, deletion, "push", "d-deleted", Sign(secret, deletion));
         var repository = await DeliverAsync(url, otherRepository, "push", "d-repo", Sign(secret, otherRepository));
         var other = await DeliverAsync(url, issue, "issues", "d-issue", Sign(secret, issue));
 
         Assert.Equal(
-            [(HttpStatusCode.OK, "pong"), (HttpStatusCode.OK, "ignored"), (HttpStatusCode.OK, "ignored"), (HttpStatusCode.OK, "ignored")],
-            [await AnswerAsync(pong), await AnswerAsync(branch), await AnswerAsync(repository), await AnswerAsync(other)]);
+            [(HttpStatusCode.OK, "pong"), (HttpStatusCode.OK, "ignored"), (HttpStatusCode.OK, "ignored"), (HttpStatusCode.OK, "ignored"), (HttpStatusCode.OK, "ignored")],
+            [await AnswerAsync(pong), await AnswerAsync(tagged), await AnswerAsync(deleted), await AnswerAsync(repository), await AnswerAsync(other)]);
         Assert.Equal((0, 0), await CountsAsync(org.Admin.OrgId));
+        Assert.Equal(0, await ChecksAsync(org.Admin.OrgId));
     }
 
     [Fact]
@@ -206,21 +211,29 @@ public sealed class GitHubWebhookTests(GitHubSyncServer server) : IClassFixture<
 
     private static string Sign(string secret, byte[] body) => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    private static byte[] PushBody(string pushedRef, string owner) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+    private static byte[] PushBody(string pushedRef, string owner, string? after = null, bool deleted = false) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
     {
         @ref = pushedRef,
         before = new string('0', 40),
-        after = new string('a', 40),
+        after = after ?? new string('a', 40),
+        deleted,
         repository = new { full_name = $"{owner}/standards", name = "standards" },
         pusher = new { name = "octocat" },
     });
 
-    /// <summary>(sync jobs, remembered deliveries) of the organization.</summary>
+    /// <summary>(sync jobs, remembered deliveries) of the organization; checks are counted by <see cref="ChecksAsync"/>.</summary>
     private async Task<(int Jobs, int Deliveries)> CountsAsync(Guid orgId)
     {
         await using var scope = server.App.App.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(orgId);
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return (await db.GitHubSyncJobs.CountAsync(Cancel), await db.GitHubWebhookDeliveries.CountAsync(Cancel));
+        return (await db.GitHubSyncJobs.CountAsync(j => j.Kind == GitHubSyncJobKind.Sync, Cancel), await db.GitHubWebhookDeliveries.CountAsync(Cancel));
+    }
+
+    private async Task<int> ChecksAsync(Guid orgId)
+    {
+        await using var scope = server.App.App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(orgId);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().FrameworkChecks.CountAsync(Cancel);
     }
 }

@@ -33,6 +33,7 @@ internal static class GitHubSyncApi
             .ProducesValidationProblem();
         sync.MapGet("/jobs/{jobId:guid}", GetJobAsync).WithName("GetGitHubSyncJob")
             .WithSummary("One sync: status, commit, counts, GitHub requests used, validation errors (admins).");
+        endpoints.MapFrameworkCheckApi();
         return endpoints;
     }
 

@@ -34,6 +34,9 @@ public sealed class ApiWorld : IAsyncLifetime
 
     internal Guid RoleTemplate { get; private set; }
 
+    /// <summary>A check of a pushed commit (written directly: no GitHub here, and reading it needs none).</summary>
+    internal Guid FrameworkCheck { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
         App = await TestApp.StartAsync();
@@ -57,6 +60,14 @@ public sealed class ApiWorld : IAsyncLifetime
         var role = await Ada.Client.PostAsJsonAsync($"{ApiTestKit.OrgPath(Ada.OrgId)}/role-templates", new { name = "Reviewer", permissions = new[] { "update_checklists" } }, ApiTestKit.Cancel);
         Assert.Equal(HttpStatusCode.Created, role.StatusCode);
         RoleTemplate = (await role.ReadJsonAsync()).GetProperty("id").GetGuid();
+
+        await using var scope = App.App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Tenancy.TenantContext>().Set(Ada.OrgId);
+        var db = scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Data.AppDbContext>();
+        var check = new EngineeringFramework.Core.GitHubSync.FrameworkCheck { OrganizationId = Ada.OrgId, CommitSha = new string('c', 40), Branch = "feature", RequestedAt = DateTime.UtcNow };
+        db.FrameworkChecks.Add(check);
+        await db.SaveChangesAsync(ApiTestKit.Cancel);
+        FrameworkCheck = check.Id;
     }
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
@@ -71,6 +82,7 @@ public sealed class ApiWorld : IAsyncLifetime
         .Replace("{version}", ItemVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{invitation}", Invitation.ToString(), StringComparison.Ordinal)
         .Replace("{role}", RoleTemplate.ToString(), StringComparison.Ordinal)
+        .Replace("{check}", FrameworkCheck.ToString(), StringComparison.Ordinal)
         .Replace("{admin}", Ada.UserId.ToString(), StringComparison.Ordinal)
         .Replace("{member}", Mallory.UserId.ToString(), StringComparison.Ordinal);
 

@@ -517,6 +517,98 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.ToTable("FrameworkVersionTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.FrameworkCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("BaseVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Branch")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DiffJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Errors")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ItemCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ItemsAdded")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ItemsChanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ItemsRemoved")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("ProjectsAffected")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PullRequestNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("StatusAttempted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("StatusDescription")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("StatusPostedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StatusProblem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("StatusState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CommitSha")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "RequestedAt");
+
+                    b.ToTable("FrameworkChecks", (string)null);
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.GitHubSyncJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -547,11 +639,19 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("FrameworkCheckId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("GitHubRequests")
                         .HasColumnType("integer");
 
                     b.Property<int?>("ItemCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -594,6 +694,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FrameworkCheckId");
+
                     b.HasIndex("OrganizationId", "EnqueuedAt");
 
                     b.HasIndex("Status", "EnqueuedAt");
@@ -630,6 +732,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("StatusWarning")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<DateTime?>("SyncedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1134,8 +1240,22 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.FrameworkCheck", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.GitHubSyncJob", b =>
                 {
+                    b.HasOne("EngineeringFramework.Core.GitHubSync.FrameworkCheck", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkCheckId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")

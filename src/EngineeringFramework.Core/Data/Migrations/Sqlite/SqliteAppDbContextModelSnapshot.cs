@@ -515,6 +515,99 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.ToTable("FrameworkVersionTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.FrameworkCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BaseVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Branch")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DiffJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Errors")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ItemCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ItemsAdded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ItemsChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ItemsRemoved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ProjectsAffected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PullRequestNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("StatusAttempted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusDescription")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusPostedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusProblem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusState")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CommitSha")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "RequestedAt");
+
+                    b.ToTable("FrameworkChecks", (string)null);
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.GitHubSyncJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -546,11 +639,19 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<string>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FrameworkCheckId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("GitHubRequests")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("ItemCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
@@ -593,6 +694,8 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FrameworkCheckId");
+
                     b.HasIndex("OrganizationId", "EnqueuedAt");
 
                     b.HasIndex("Status", "EnqueuedAt");
@@ -629,6 +732,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<string>("Repository")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusWarning")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SyncedAt")
@@ -1149,8 +1256,22 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.FrameworkCheck", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.GitHubSync.GitHubSyncJob", b =>
                 {
+                    b.HasOne("EngineeringFramework.Core.GitHubSync.FrameworkCheck", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkCheckId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
