@@ -46,6 +46,7 @@ public sealed class FrameworkCheckServerTests(GitHubSyncServer server) : IClassF
         Assert.Contains("Push to feature", page.Html, StringComparison.Ordinal);
         Assert.Contains("<code>practice-102</code>", page.Html, StringComparison.Ordinal);
         Assert.Contains("<dd id=\"check-projects\">1</dd>", page.Html, StringComparison.Ordinal);
+        Ui.PageSafetyTests.AssertSafe(target.AbsolutePath, page);
 
         var (outsider, _) = await UiBrowser.WithOrganizationAsync(server.App, $"outsider-{Guid.NewGuid():N}@example.test", "Elsewhere");
         using (outsider)
@@ -74,6 +75,7 @@ public sealed class FrameworkCheckServerTests(GitHubSyncServer server) : IClassF
         using var member = await MemberBrowserAsync(org.Admin.OrgId);
         var page = await member.GetAsync(new Uri(status.TargetUrl!).AbsolutePath);
         Assert.Contains("id=\"check-errors\"", page.Html, StringComparison.Ordinal);
+        Ui.PageSafetyTests.AssertSafe(status.TargetUrl!, page);
         Assert.Contains($"<li><code>{error.Location}</code>: {error.Message}</li>", WebUtility.HtmlDecode(page.Html), StringComparison.Ordinal);
         Assert.Equal([$"github:{org.MainSha}"], await VersionSourcesAsync(org.Admin.OrgId));
     }

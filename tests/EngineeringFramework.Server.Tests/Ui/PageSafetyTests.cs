@@ -81,7 +81,8 @@ public sealed partial class PageSafetyTests
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/system/framework")).Status);
     }
 
-    private static void AssertSafe(string path, Page page)
+    /// <summary>The page's CSP allows only the app's own scripts and styles, and the page uses no other (also used by tests whose pages need a setup of their own).</summary>
+    internal static void AssertSafe(string path, Page page)
     {
         Assert.True(page.ContentSecurityPolicy is not null, path);
         Assert.Contains("script-src 'self'", page.ContentSecurityPolicy, StringComparison.Ordinal);
