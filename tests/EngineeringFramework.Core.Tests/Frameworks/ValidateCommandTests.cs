@@ -73,6 +73,18 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Validate_command_on_the_built_in_framework_prints_at_least_12_categories_25_subcategories_100_items_and_24_templates()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = FrameworkValidateCommand.Run(EngineeringFramework.Testing.Repository.InRepository("content", "default-framework"), output);
+
+        Assert.Equal(0, exitCode);
+        var counts = output.ToString().Trim().Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(counts["categories"] >= 12 && counts["subcategories"] >= 25 && counts["items"] >= 100 && counts["templates"] >= 24, output.ToString());
+    }
+
+    [Fact]
     public void Validate_command_returns_one_for_a_path_that_does_not_exist()
     {
         using var output = new StringWriter();
