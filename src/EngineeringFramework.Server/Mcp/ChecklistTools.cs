@@ -17,7 +17,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
     /// a returned object serialized the checklist several times per call.
     /// </remarks>
     [McpServerTool(Name = "get_checklist", Title = "Get a project's checklist", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(CompactChecklist))]
-    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it). Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
+    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it); retired: true marks an item a framework upgrade removed (read-only, kept for the record) and definitionChangedSinceDone: true one whose definition changed after it was finished (review it, then set its status). Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
     public Task<CallToolResult> GetChecklistAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id, from list_projects.")] Guid project_id,
@@ -34,9 +34,11 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
             return StructuredResult(new CompactChecklist(checklist.ProjectId, checklist.ProjectName, [.. checklist.Categories.Select(c => new CompactCategory(
                 c.Name,
                 [.. c.Subcategories.Select(s => new CompactSubcategory(s.Name, [.. s.Items.Select(i => compact
-                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
+                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version) { Retired = Flag(i.Retired), DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone) }
                     : new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
                     {
+                        Retired = Flag(i.Retired),
+                        DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone),
                         NotApplicableReason = i.NotApplicableReason,
                         Notes = i.Notes,
                         AssigneeUserId = i.AssigneeUserId,
@@ -45,6 +47,9 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
                         UpdatedAt = i.UpdatedAt,
                     })]))]))]));
         });
+
+    // Written only when true, so the compact listing stays short for the usual item.
+    private static bool? Flag(bool value) => value ? true : null;
 
     private static CallToolResult StructuredResult<T>(T value)
     {
@@ -121,4 +126,12 @@ internal sealed record CompactItem(Guid Id, string Slug, string Name, ChecklistI
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? UpdatedAt { get; init; }
+
+    /// <summary>True when a framework upgrade retired the item: read-only, outside progress.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Retired { get; init; }
+
+    /// <summary>True when an upgrade changed the definition after the item was finished.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DefinitionChangedSinceDone { get; init; }
 }

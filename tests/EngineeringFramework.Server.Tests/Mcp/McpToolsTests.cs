@@ -423,6 +423,9 @@ public sealed class McpToolsTests : IAsyncLifetime
         Assert.Equal((edited, 1), (preview.GetProperty("to").GetProperty("id").GetGuid(), preview.GetProperty("retired").GetInt32()));
         Assert.Equal(1, applied.GetProperty("retired").GetInt32());
         Assert.Contains("already at this framework version", again, StringComparison.Ordinal);
+        var after = ApiTestKit.ChecklistItems(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project })).ToList();
+        Assert.True(after.Single(i => i.GetProperty("id").GetGuid() == dropped).GetProperty("retired").GetBoolean());
+        Assert.False(after.First(i => i.GetProperty("id").GetGuid() != dropped).TryGetProperty("retired", out _));
         await using (var scope = app.App.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
