@@ -39,14 +39,14 @@ internal static class UpgradePlanner
             }
 
             var aspects = new List<FrameworkAspect>();
-            Note(aspects, existing.Name != item.Name, FrameworkAspect.Renamed);
-            Note(aspects, existing.CategorySlug != target.Category.Slug || existing.SubcategorySlug != target.Subcategory.Slug, FrameworkAspect.Moved);
-            Note(aspects, existing.Order != item.Order, FrameworkAspect.Reordered);
+            FrameworkDiffer.Note(aspects, existing.Name != item.Name, FrameworkAspect.Renamed);
+            FrameworkDiffer.Note(aspects, existing.CategorySlug != target.Category.Slug || existing.SubcategorySlug != target.Subcategory.Slug, FrameworkAspect.Moved);
+            FrameworkDiffer.Note(aspects, existing.Order != item.Order, FrameworkAspect.Reordered);
             var definitionChanged = oldDefinitions is not null
-                && (!oldDefinitions.TryGetValue(item.Slug, out var oldDefinition) || !SameText(oldDefinition, item.DefinitionMarkdown));
-            Note(aspects, definitionChanged, FrameworkAspect.DefinitionChanged);
-            Note(aspects, existing.Optional != item.Optional, FrameworkAspect.OptionalChanged);
-            Note(aspects, existing.TemplateSlug != item.TemplateSlug, FrameworkAspect.TemplateChanged);
+                && (!oldDefinitions.TryGetValue(item.Slug, out var oldDefinition) || !FrameworkDiffer.SameText(oldDefinition, item.DefinitionMarkdown));
+            FrameworkDiffer.Note(aspects, definitionChanged, FrameworkAspect.DefinitionChanged);
+            FrameworkDiffer.Note(aspects, existing.Optional != item.Optional, FrameworkAspect.OptionalChanged);
+            FrameworkDiffer.Note(aspects, existing.TemplateSlug != item.TemplateSlug, FrameworkAspect.TemplateChanged);
 
             var finished = existing.Status is ChecklistItemStatus.Done or ChecklistItemStatus.NotApplicable;
             var outcome = existing.RetiredAt is not null ? UpgradeOutcome.Restored
@@ -155,15 +155,4 @@ internal static class UpgradePlanner
     private static bool PlaceDiffers(ChecklistItem item, TargetItem target)
         => item.CategoryName != target.Category.Name || item.CategoryOrder != target.Category.Order
             || item.SubcategoryName != target.Subcategory.Name || item.SubcategoryOrder != target.Subcategory.Order;
-
-    private static bool SameText(string? a, string? b)
-        => string.Equals((a ?? string.Empty).ReplaceLineEndings("\n"), (b ?? string.Empty).ReplaceLineEndings("\n"), StringComparison.Ordinal);
-
-    private static void Note(List<FrameworkAspect> aspects, bool changed, FrameworkAspect aspect)
-    {
-        if (changed)
-        {
-            aspects.Add(aspect);
-        }
-    }
 }

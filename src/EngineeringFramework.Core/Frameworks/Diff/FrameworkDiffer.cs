@@ -36,7 +36,8 @@ internal static class FrameworkDiffer
     // The newline that ends a file's last line does not start another line.
     private static string WithoutFinalNewline(string? text) => Normalize(text) is { } t && t.EndsWith('\n') ? t[..^1] : Normalize(text);
 
-    private static bool SameText(string? a, string? b) => string.Equals(Normalize(a), Normalize(b), StringComparison.Ordinal);
+    /// <summary>The one rule for "this text changed" (null and empty alike, line endings ignored), shared with the upgrade planner.</summary>
+    internal static bool SameText(string? a, string? b) => string.Equals(Normalize(a), Normalize(b), StringComparison.Ordinal);
 
     private static List<CategoryDiff> CompareCategories(FrameworkDefinition from, FrameworkDefinition to)
     {
@@ -185,7 +186,7 @@ internal static class FrameworkDiffer
         return result;
     }
 
-    private static void Note(List<FrameworkAspect> aspects, bool changed, FrameworkAspect aspect)
+    internal static void Note(List<FrameworkAspect> aspects, bool changed, FrameworkAspect aspect)
     {
         if (changed)
         {
