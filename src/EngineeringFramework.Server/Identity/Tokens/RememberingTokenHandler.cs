@@ -37,11 +37,13 @@ internal sealed class RememberingTokenHandler(TimeProvider time) : JsonWebTokenH
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is { } identity)
         {
             var until = new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc));
+            // Stryker disable once Equality : when equal, both branches give the same Until.
             if (until > now + MaxAge)
             {
                 until = now + MaxAge;
             }
 
+            // Stryker disable once Equality : an entry that expires now is never read, so keeping it changes nothing.
             if (until > now)
             {
                 validated.Set(key, new Remembered(identity.Clone(), jwt, until), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until });
@@ -55,6 +57,7 @@ internal sealed class RememberingTokenHandler(TimeProvider time) : JsonWebTokenH
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+        // Stryker disable once all : stack or heap, the same bytes are hashed.
         var bytes = length <= 4096 ? stackalloc byte[length] : new byte[length];
         SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], hash);
         return Convert.ToBase64String(hash);
