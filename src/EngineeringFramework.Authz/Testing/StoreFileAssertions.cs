@@ -7,6 +7,7 @@ internal sealed class StoreFileAssertions(AuthorizationEngine engine, string tes
     {
         var users = OneOrMany(entry, "user", "users");
         var objects = OneOrMany(entry, "object", "objects");
+        var context = ContextualTuples(entry);
         foreach (var (relation, value) in Assertions(entry))
         {
             var expected = value is string text && bool.TryParse(text, out var b) && b;
@@ -17,7 +18,7 @@ internal sealed class StoreFileAssertions(AuthorizationEngine engine, string tes
                     var label = $"{testName}: check {user} {relation} {obj}";
                     Run(label, () =>
                     {
-                        var allowed = engine.Check(new CheckRequest(user, relation, obj)).Allowed;
+                        var allowed = engine.Check(new CheckRequest(user, relation, obj) { ContextualTuples = context }).Allowed;
                         return allowed == expected ? null : $"expected {expected} but got {allowed}";
                     });
                 }
@@ -29,12 +30,13 @@ internal sealed class StoreFileAssertions(AuthorizationEngine engine, string tes
     {
         var user = YamlTree.Str(entry, "user") ?? "";
         var type = YamlTree.Str(entry, "type") ?? "";
+        var context = ContextualTuples(entry);
         foreach (var (relation, value) in Assertions(entry))
         {
             var expected = AsStrings(value);
             Run($"{testName}: list_objects {user} {relation} {type}", () =>
             {
-                var actual = engine.ListObjects(new ListObjectsRequest(user, relation, type)).Objects;
+                var actual = engine.ListObjects(new ListObjectsRequest(user, relation, type) { ContextualTuples = context }).Objects;
                 return ResultComparison.SameElements(expected, [.. actual])
                     ? null
                     : $"expected {ResultComparison.Format(expected)} but got {ResultComparison.Format(actual)}";
@@ -47,18 +49,24 @@ internal sealed class StoreFileAssertions(AuthorizationEngine engine, string tes
         var obj = YamlTree.Str(entry, "object") ?? "";
         var filters = YamlTree.List(entry, "user_filter")
             .ConvertAll(f => new UserTypeFilter(YamlTree.Str(f, "type") ?? "", YamlTree.Str(f, "relation")));
+        var context = ContextualTuples(entry);
         foreach (var (relation, value) in Assertions(entry))
         {
             var expected = YamlTree.Strings(value, "users");
             Run($"{testName}: list_users {obj} {relation}", () =>
             {
-                var actual = engine.ListUsers(new ListUsersRequest(obj, relation, filters)).Users;
+                var actual = engine.ListUsers(new ListUsersRequest(obj, relation, filters) { ContextualTuples = context }).Users;
                 return ResultComparison.SameElements(expected, [.. actual])
                     ? null
                     : $"expected {ResultComparison.Format(expected)} but got {ResultComparison.Format(actual)}";
             });
         }
     }
+
+    /// <summary>The entry's <c>contextual_tuples</c> (user, relation, object), counted as stored for its calls only, as in <c>fga model test</c>.</summary>
+    private static List<TupleKey> ContextualTuples(object? entry) =>
+        YamlTree.List(entry, "contextual_tuples")
+            .ConvertAll(t => new TupleKey(YamlTree.Str(t, "object") ?? "", YamlTree.Str(t, "relation") ?? "", YamlTree.Str(t, "user") ?? ""));
 
     private static List<string> OneOrMany(object? entry, string one, string many) =>
         YamlTree.Str(entry, one) is { } single ? [single] : YamlTree.Strings(entry, many);
