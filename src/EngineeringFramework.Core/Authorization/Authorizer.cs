@@ -18,6 +18,13 @@ public sealed class Authorizer(AppDbContext db, IRelationshipEngineSource source
         return (await current.CheckAsync(new CheckRequest(Fga.User(caller.UserId), relation, @object), cancellationToken)).Allowed;
     }
 
+    /// <summary>The same question with tuples that count as stored for this check only (for example the caller's agent context).</summary>
+    public async Task<bool> CheckAsync(Caller caller, string relation, string @object, IReadOnlyList<TupleKey> context, CancellationToken cancellationToken)
+    {
+        var current = await EngineAsync(cancellationToken);
+        return (await current.CheckAsync(new CheckRequest(Fga.User(caller.UserId), relation, @object) { ContextualTuples = context }, cancellationToken)).Allowed;
+    }
+
     /// <summary>
     /// Passes when the caller holds <paramref name="relation"/>. Otherwise an object the caller cannot even
     /// view is <see cref="NotFoundException"/> (ids of other tenants leak nothing), and one it can view is
@@ -43,6 +50,12 @@ public sealed class Authorizer(AppDbContext db, IRelationshipEngineSource source
         var current = await EngineAsync(cancellationToken);
         return (await current.ListObjectsAsync(new ListObjectsRequest(Fga.User(caller.UserId), relation, type), cancellationToken)).Objects;
     }
+
+    /// <summary>
+    /// After this request committed relationship changes of its own: the next check brings the engine up to date again,
+    /// so that an answer given in the same request reflects them.
+    /// </summary>
+    public void CatchUpBeforeNextCheck() => engine = null;
 
     private async Task<IAuthorizationEngine> EngineAsync(CancellationToken cancellationToken)
         => engine ??= await source.ReadyAsync(db, cancellationToken);

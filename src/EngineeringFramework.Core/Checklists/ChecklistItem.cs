@@ -65,6 +65,12 @@ public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
     /// </summary>
     public DateTime? DefinitionChangedAt { get; set; }
 
+    /// <summary>
+    /// A status an agent asked for that the organization's sign-off policy sends to a person (<c>SignOff.SignOffRequest</c>):
+    /// the item keeps <see cref="Status"/>, and progress counts it, until someone confirms or sends the request back.
+    /// </summary>
+    public ChecklistItemStatus? AwaitingStatus { get; set; }
+
     public Guid? UpdatedByUserId { get; set; }
 
     /// <summary>

@@ -92,11 +92,11 @@ internal static class ChecklistItemChangeSet
         return json;
     }
 
-    private static JsonObject FromTo(string? from, string? to) => new() { ["from"] = from, ["to"] = to };
+    internal static JsonObject FromTo(string? from, string? to) => new() { ["from"] = from, ["to"] = to };
 
     private static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string? Shorten(string? text, int length = HistoryTextLength)
+    internal static string? Shorten(string? text, int length = HistoryTextLength)
     {
         if (text is null || text.Length <= length)
         {

@@ -18,6 +18,9 @@ internal interface IChecklistItemChange
     DateOnly? DueDate { get; }
 
     IReadOnlyList<string>? EvidenceLinks { get; }
+
+    /// <summary>Why the status is right: kept with a request for a person's confirmation when the agent sign-off policy asks for one.</summary>
+    string? Rationale { get; }
 }
 
 internal static class ChecklistItemLimits
@@ -43,6 +46,7 @@ internal sealed class ChecklistItemChangeValidator<T> : AbstractValidator<T>
             .When(r => r.Status == ChecklistItemStatus.NotApplicable);
         RuleFor(r => r.Notes).Cascade(CascadeMode.Stop).MaximumLength(ChecklistItemLimits.NotesLength).Storable();
         RuleFor(r => r.AssigneeUserId).NotEqual(Guid.Empty);
+        RuleFor(r => r.Rationale).Cascade(CascadeMode.Stop).MaximumLength(SignOff.SignOffRequest.RationaleLength).Storable();
         RuleFor(r => r.EvidenceLinks!.Count).LessThanOrEqualTo(ChecklistItemLimits.EvidenceLinks).OverridePropertyName("EvidenceLinks")
             .WithMessage($"'EvidenceLinks' may hold at most {ChecklistItemLimits.EvidenceLinks} links.")
             .When(r => r.EvidenceLinks is not null);

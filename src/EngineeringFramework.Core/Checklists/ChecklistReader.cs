@@ -32,7 +32,7 @@ internal static class ChecklistReader
         EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IQueryable<ItemState>>>((db, projectId, status, assignee, dueBefore, overdue, today) =>
             from i in db.ChecklistItems.AsNoTracking()
             where ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today)
-            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt))));
+            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus))));
 
     /// <summary>
     /// The project and what can change of the matching items in one statement, the items as one UTF-8 value built by
@@ -46,7 +46,7 @@ internal static class ChecklistReader
                     .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
                     .GroupBy(i => i.ProjectId)
                     .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
-                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt)))))
+                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus)))))
                     .FirstOrDefault()))
                 .FirstOrDefault())));
 
@@ -96,7 +96,7 @@ internal static class ChecklistReader
             {
                 slots[place.Rank] = new ItemRow(place, new ChecklistItemView(
                     place.Id, place.ItemSlug, place.Name, place.Order, place.Optional, place.TemplateSlug, s.Status, s.NotApplicableReason, s.Notes,
-                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt));
+                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt, s.AwaitingStatus));
             }
         }
 
@@ -231,7 +231,8 @@ internal static class ChecklistReader
         DateTime UpdatedAt,
         Guid? UpdatedByUserId,
         long Version,
-        DateTime? DefinitionChangedAt);
+        DateTime? DefinitionChangedAt,
+        ChecklistItemStatus? AwaitingStatus);
 
     internal sealed record ItemRow(ItemPlace Place, ChecklistItemView Item);
 }

@@ -7,7 +7,9 @@ namespace EngineeringFramework.Core.Checklists;
 /// Replaces an item's editable state (read it, change it, send it back with the <see cref="Version"/> read).
 /// A stale <see cref="Version"/> is refused, so no one overwrites a change they have not seen.
 /// <see cref="NotApplicableReason"/> is required for <see cref="ChecklistItemStatus.NotApplicable"/> and
-/// cleared for every other status; a null <see cref="EvidenceLinks"/> means none.
+/// cleared for every other status; a null <see cref="EvidenceLinks"/> means none. When the caller acts through an agent
+/// and the organization's sign-off policy asks a person to confirm <see cref="Status"/>, everything else is saved, the
+/// item keeps its status, and a request with <see cref="Rationale"/> waits for a person (<c>AwaitingConfirmation</c>).
 /// </summary>
 public sealed record UpdateChecklistItemRequest(
     long Version,
@@ -16,7 +18,8 @@ public sealed record UpdateChecklistItemRequest(
     string? Notes = null,
     Guid? AssigneeUserId = null,
     DateOnly? DueDate = null,
-    IReadOnlyList<string>? EvidenceLinks = null) : IChecklistItemChange;
+    IReadOnlyList<string>? EvidenceLinks = null,
+    string? Rationale = null) : IChecklistItemChange;
 
 /// <summary>One item of a batch update: the item's id plus the same fields as <see cref="UpdateChecklistItemRequest"/>.</summary>
 public sealed record ChecklistItemChange(
@@ -27,7 +30,8 @@ public sealed record ChecklistItemChange(
     string? Notes = null,
     Guid? AssigneeUserId = null,
     DateOnly? DueDate = null,
-    IReadOnlyList<string>? EvidenceLinks = null) : IChecklistItemChange;
+    IReadOnlyList<string>? EvidenceLinks = null,
+    string? Rationale = null) : IChecklistItemChange;
 
 /// <summary>Several items of one project, saved all or nothing.</summary>
 public sealed record BatchUpdateChecklistItemsRequest(IReadOnlyList<ChecklistItemChange> Items);
@@ -49,7 +53,8 @@ public sealed record ChecklistItemView(
     Guid? UpdatedByUserId,
     long Version,
     DateTime? RetiredAt = null,
-    DateTime? DefinitionChangedAt = null)
+    DateTime? DefinitionChangedAt = null,
+    ChecklistItemStatus? AwaitingConfirmation = null)
 {
     /// <summary>Retired by a framework upgrade: no longer in the project's framework, kept read-only with its history, not counted in progress.</summary>
     /// <remarks>Not serialized: <see cref="RetiredAt"/> says the same on the wire.</remarks>
@@ -63,7 +68,7 @@ public sealed record ChecklistItemView(
 
     internal static ChecklistItemView Of(ChecklistItem i) => new(
         i.Id, i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId,
-        i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version, i.RetiredAt, i.DefinitionChangedAt);
+        i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version, i.RetiredAt, i.DefinitionChangedAt, i.AwaitingStatus);
 }
 
 public sealed record ChecklistSubcategoryView(string Slug, string Name, int Order, IReadOnlyList<ChecklistItemView> Items);

@@ -2,6 +2,7 @@ using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Authorization;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Frameworks.Rendering;
+using EngineeringFramework.Core.SignOff;
 using EngineeringFramework.Core.Tenancy;
 using EngineeringFramework.Core.UseCases;
 using FluentValidation;
@@ -14,6 +15,7 @@ namespace EngineeringFramework.Core.Checklists;
 public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time, ChecklistStructures structures)
 {
     public const string UpdatedAction = "checklist_item.updated";
+    public const string ConfirmationRequestedAction = "checklist_item.confirmation_requested";
     private const string ProjectWhat = "Project";
     private const string ItemWhat = "Checklist item";
     private const int ClientLength = 200;
@@ -132,18 +134,72 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         }
 
         await EnsureAssigneesAreMembersAsync(changes, items, cancellationToken);
+        var signOff = new SignOffGate(caller, organizationId, projectId, authorizer);
+        var awaiting = items.Values.Any(i => i.AwaitingStatus is not null)
+            ? await db.SignOffRequests.Where(r => ids.Contains(r.ChecklistItemId) && r.State == SignOffState.Awaiting).ToListAsync(cancellationToken)
+            : [];
 
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var change in changes)
         {
             var item = items[change.ItemId];
-            var diff = ChecklistItemChangeSet.Apply(item, change.Request);
+            var request = change.Request;
+
+            // The sign-off policy, asked of the model: an agent's status that needs a person waits for one, and the rest of
+            // the change (notes, evidence, assignee, due date) is saved now.
+            ChecklistItemStatus? asked = null;
+            if (request.Status != item.Status && await signOff.NeedsConfirmationAsync(request.Status, cancellationToken))
+            {
+                asked = request.Status;
+                request = new StatusKept(request, item.Status, item.NotApplicableReason);
+            }
+
+            var statusChanged = request.Status != item.Status;
+            var diff = ChecklistItemChangeSet.Apply(item, request);
 
             // Whoever sets the status of an item flagged by an upgrade has seen the new definition: the review is done.
-            if (item.DefinitionChangedAt is not null)
+            if (item.DefinitionChangedAt is not null && asked is null)
             {
                 diff["definitionChangedSinceDone"] = new System.Text.Json.Nodes.JsonObject { ["from"] = "true", ["to"] = null };
                 item.DefinitionChangedAt = null;
+            }
+
+            // A new request overtakes the one waiting; so does a status someone set directly.
+            if (item.AwaitingStatus is { } previous && (asked is not null || statusChanged))
+            {
+                foreach (var waiting in awaiting.Where(r => r.ChecklistItemId == item.Id))
+                {
+                    waiting.State = SignOffState.Withdrawn;
+                    waiting.DecidedAt = now;
+                    waiting.DecidedByUserId = caller.UserId;
+                }
+
+                diff["awaitingConfirmation"] = ChecklistItemChangeSet.FromTo(previous.ToString(), asked?.ToString());
+                item.AwaitingStatus = null;
+            }
+
+            if (asked is { } status)
+            {
+                db.SignOffRequests.Add(new SignOffRequest
+                {
+                    OrganizationId = organizationId,
+                    ProjectId = projectId,
+                    ChecklistItemId = item.Id,
+                    Status = status,
+                    NotApplicableReason = status == ChecklistItemStatus.NotApplicable ? change.Request.NotApplicableReason?.Trim() : null,
+                    Rationale = string.IsNullOrWhiteSpace(change.Request.Rationale) ? null : change.Request.Rationale,
+                    RequestedByUserId = caller.UserId,
+                    Surface = caller.Surface,
+                    Client = Shorten(caller.Client),
+                    RequestedAt = now,
+                });
+                diff["awaitingConfirmation"] = ChecklistItemChangeSet.FromTo(diff["awaitingConfirmation"]?["from"]?.GetValue<string>(), status.ToString());
+                if (!string.IsNullOrWhiteSpace(change.Request.Rationale))
+                {
+                    diff["rationale"] = ChecklistItemChangeSet.FromTo(null, ChecklistItemChangeSet.Shorten(change.Request.Rationale));
+                }
+
+                item.AwaitingStatus = status;
             }
 
             if (diff.Count == 0)
@@ -160,8 +216,8 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
                 ChecklistItemId = item.Id,
                 UserId = caller.UserId,
                 Surface = caller.Surface,
-                Client = caller.Client is { Length: > ClientLength } client ? client[..ClientLength] : caller.Client,
-                Action = UpdatedAction,
+                Client = Shorten(caller.Client),
+                Action = asked is null ? UpdatedAction : ConfirmationRequestedAction,
                 ChangesJson = ChecklistItemChangeSet.ToJson(diff),
                 At = now,
             });
@@ -179,6 +235,8 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
 
         return [.. changes.Select(c => ChecklistItemView.Of(items[c.ItemId]))];
     }
+
+    private static string? Shorten(string? client) => client is { Length: > ClientLength } ? client[..ClientLength] : client;
 
     /// <summary>Only a newly chosen assignee must be a member (one query for the whole batch); an unchanged one is left alone.</summary>
     private async Task EnsureAssigneesAreMembersAsync(IReadOnlyList<PendingChange> changes, Dictionary<Guid, ChecklistItem> items, CancellationToken cancellationToken)
@@ -202,6 +260,22 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         {
             throw new ValidationException(failures);
         }
+    }
+
+    /// <summary>The change with the item's own status and reason in place of the ones that wait for a person.</summary>
+    private sealed record StatusKept(IChecklistItemChange Change, ChecklistItemStatus Status, string? NotApplicableReason) : IChecklistItemChange
+    {
+        public long Version => Change.Version;
+
+        public string? Notes => Change.Notes;
+
+        public Guid? AssigneeUserId => Change.AssigneeUserId;
+
+        public DateOnly? DueDate => Change.DueDate;
+
+        public IReadOnlyList<string>? EvidenceLinks => Change.EvidenceLinks;
+
+        public string? Rationale => Change.Rationale;
     }
 
     private sealed record PendingChange(Guid ItemId, IChecklistItemChange Request, string Prefix)

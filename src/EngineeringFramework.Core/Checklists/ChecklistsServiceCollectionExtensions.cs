@@ -10,6 +10,6 @@ public static class ChecklistsServiceCollectionExtensions
     {
         services.TryAddScoped<MarkdownRenderer>();
         services.TryAddSingleton<ChecklistStructures>();
-        return services.AddScoped<ChecklistService>();
+        return services.AddScoped<ChecklistService>().AddScoped<SignOff.SignOffService>().AddScoped<SignOff.AgentPolicyService>();
     }
 }

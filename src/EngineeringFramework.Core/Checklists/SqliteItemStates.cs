@@ -48,7 +48,8 @@ internal static class SqliteItemStates
         DateTime updatedAt,
         Guid? updatedByUserId,
         long version,
-        DateTime? definitionChangedAt)
+        DateTime? definitionChangedAt,
+        ChecklistItemStatus? awaitingStatus)
         => throw new NotSupportedException("Only for queries: SQLite evaluates it.");
 
     /// <summary>The text as its UTF-8 bytes, without a copy into a .NET string and back. SQL only: EF Core translates it.</summary>
@@ -89,9 +90,10 @@ internal static class SqliteItemStates
             Expect(ref reader, JsonTokenType.Number);
             var version = reader.GetInt64();
             var definitionChangedAt = OptionalTime(ref reader);
+            var awaitingStatus = OptionalStatus(ref reader);
             Next(ref reader);
             Expect(ref reader, JsonTokenType.EndArray);
-            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt));
+            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus));
         }
 
         return states;
@@ -127,9 +129,20 @@ internal static class SqliteItemStates
         return !reader.ValueIsEscaped && Utf8Parser.TryParse(text, out Guid value, out var used, 'D') && used == text.Length ? value : throw Malformed();
     }
 
+    private static ChecklistItemStatus? OptionalStatus(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.Null ? null : StatusValue(ref reader);
+    }
+
     private static ChecklistItemStatus Status(ref Utf8JsonReader reader)
     {
         Next(ref reader);
+        return StatusValue(ref reader);
+    }
+
+    private static ChecklistItemStatus StatusValue(ref Utf8JsonReader reader)
+    {
         Expect(ref reader, JsonTokenType.String);
         foreach (var (name, value) in Statuses)
         {

@@ -52,6 +52,8 @@ public abstract partial class AppDbContext(DbContextOptions options) : DbContext
 
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
+    public DbSet<SignOff.SignOffRequest> SignOffRequests => Set<SignOff.SignOffRequest>();
+
     public DbSet<RelationshipTuple> RelationshipTuples => Set<RelationshipTuple>();
 
     public DbSet<TupleChange> TupleChanges => Set<TupleChange>();

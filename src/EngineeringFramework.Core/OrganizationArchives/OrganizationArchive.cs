@@ -80,6 +80,9 @@ public sealed record ArchivedChecklistItem(
     long IChecklistItemChange.Version => 1;
 
     Guid? IChecklistItemChange.AssigneeUserId => null;
+
+    // Requests awaiting a person's confirmation are not carried: an imported item has its recorded status and nothing waiting.
+    string? IChecklistItemChange.Rationale => null;
 }
 
 /// <summary>

@@ -17,6 +17,17 @@ public static class PermissionCatalog
         new("manage_members", "can_manage_members", "Invite and remove members (not admins)."),
         new("update_checklists", "can_update_checklist", "Update the checklist of any project."),
         new("update_projects", "can_update_project", "Update any project."),
+
+        // The agents' sign-off policy for the role's assignees (SignOff.AgentSignOff): "alone" widens the organization's
+        // policy, "confirmed" narrows it and wins over every widening.
+        new("agents_set_done_alone", "role_agents_done_alone", "Agents acting for the assignees may set Done without a person's confirmation."),
+        new("agents_confirm_done", "role_agents_done_confirmed", "Agents acting for the assignees need a person's confirmation to set Done."),
+        new("agents_set_not_applicable_alone", "role_agents_not_applicable_alone", "Agents acting for the assignees may set Not applicable without a person's confirmation."),
+        new("agents_confirm_not_applicable", "role_agents_not_applicable_confirmed", "Agents acting for the assignees need a person's confirmation to set Not applicable."),
+        new("agents_set_in_progress_alone", "role_agents_in_progress_alone", "Agents acting for the assignees may set In progress without a person's confirmation."),
+        new("agents_confirm_in_progress", "role_agents_in_progress_confirmed", "Agents acting for the assignees need a person's confirmation to set In progress."),
+        new("agents_set_not_started_alone", "role_agents_not_started_alone", "Agents acting for the assignees may set Not started without a person's confirmation."),
+        new("agents_confirm_not_started", "role_agents_not_started_confirmed", "Agents acting for the assignees need a person's confirmation to set Not started."),
     ];
 
     private static readonly Dictionary<string, Permission> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);

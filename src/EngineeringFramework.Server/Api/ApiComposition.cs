@@ -10,6 +10,7 @@ using EngineeringFramework.Server.Api.Members;
 using EngineeringFramework.Server.Api.MyWork;
 using EngineeringFramework.Server.Api.Frameworks;
 using EngineeringFramework.Server.Api.FrameworkUpgrades;
+using EngineeringFramework.Server.Api.SignOff;
 using EngineeringFramework.Server.Api.GitHubSync;
 using EngineeringFramework.Server.Api.Organizations;
 using EngineeringFramework.Server.Api.Projects;
@@ -45,6 +46,7 @@ internal static class ApiComposition
         app.MapSystemFrameworkApi();
         app.MapFrameworkVersionsApi();
         app.MapFrameworkUpgradesApi();
+        app.MapSignOffApi();
         app.MapDepartmentsApi();
         app.MapProjectsApi();
         app.MapChecklistsApi();

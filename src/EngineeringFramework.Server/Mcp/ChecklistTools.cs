@@ -34,11 +34,12 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
             return StructuredResult(new CompactChecklist(checklist.ProjectId, checklist.ProjectName, [.. checklist.Categories.Select(c => new CompactCategory(
                 c.Name,
                 [.. c.Subcategories.Select(s => new CompactSubcategory(s.Name, [.. s.Items.Select(i => compact
-                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version) { Retired = Flag(i.Retired), DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone) }
+                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version) { Retired = Flag(i.Retired), DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone), AwaitingConfirmation = i.AwaitingConfirmation }
                     : new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
                     {
                         Retired = Flag(i.Retired),
                         DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone),
+                        AwaitingConfirmation = i.AwaitingConfirmation,
                         NotApplicableReason = i.NotApplicableReason,
                         Notes = i.Notes,
                         AssigneeUserId = i.AssigneeUserId,
@@ -67,7 +68,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
         => McpErrors.Run(() => checklists.GetItemAsync(http.ForOrganization(organization_id), organization_id, project_id, item_id, cancellationToken));
 
     [McpServerTool(Name = "update_checklist_item", Title = "Update a checklist item", ReadOnly = false, Idempotent = true, Destructive = true, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Records progress on a checklist item. Pass the item's current version (from get_checklist or get_checklist_item): if someone changed it since, the update is refused and you should read it again. Only the fields you pass change. Status not_applicable requires a reason. The change is recorded in the item's history as made by the user through this agent.")]
+    [Description("Records progress on a checklist item. Pass the item's current version (from get_checklist or get_checklist_item): if someone changed it since, the update is refused and you should read it again. Only the fields you pass change. Status not_applicable requires a reason. The change is recorded in the item's history as made by the user through this agent. The organization's sign-off policy (whoami lists, per organization, the statuses you may set alone; by default NotStarted and InProgress) decides what you may finish on your own: a status outside it is not applied but waits for a person's confirmation (the result's awaitingConfirmation names it) while your notes and evidence are saved, so pass a rationale with it. Do not retry: read list_sign_off_requests later to see whether a person confirmed it or sent it back, and why.")]
     public Task<ChecklistItemView> UpdateChecklistItemAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id.")] Guid project_id,
@@ -77,6 +78,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
         [Description("New notes in markdown (replaces the existing notes).")] string? notes = null,
         [Description("An http(s) link to evidence (a document, a pull request, a dashboard), added to the item's evidence links.")] string? evidence_link = null,
         [Description("Why the item does not apply; required when status is NotApplicable.")] string? not_applicable_reason = null,
+        [Description("Why the status is right, in markdown (what you checked, where the evidence is): shown to the person who confirms a status that waits for confirmation.")] string? rationale = null,
         CancellationToken cancellationToken = default)
         => McpErrors.Run(async () =>
         {
@@ -91,7 +93,8 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
                 notes ?? current.Notes,
                 current.AssigneeUserId,
                 current.DueDate,
-                links);
+                links,
+                rationale);
             return await checklists.UpdateItemAsync(caller, organization_id, project_id, item_id, request, cancellationToken);
         }, new Dictionary<string, string> { [nameof(UpdateChecklistItemRequest.EvidenceLinks)] = "evidence_link" });
 }
@@ -134,4 +137,8 @@ internal sealed record CompactItem(Guid Id, string Slug, string Name, ChecklistI
     /// <summary>True when an upgrade changed the definition after the item was finished.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DefinitionChangedSinceDone { get; init; }
+
+    /// <summary>The status an agent asked for that waits for a person's confirmation (the item keeps Status meanwhile).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChecklistItemStatus? AwaitingConfirmation { get; init; }
 }

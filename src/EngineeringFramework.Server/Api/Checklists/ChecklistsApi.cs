@@ -135,7 +135,7 @@ internal static class ChecklistsApi
             return problem!;
         }
 
-        var request = new UpdateChecklistItemRequest(version, body.Status, body.NotApplicableReason, body.Notes, body.AssigneeUserId, body.DueDate, body.EvidenceLinks);
+        var request = new UpdateChecklistItemRequest(version, body.Status, body.NotApplicableReason, body.Notes, body.AssigneeUserId, body.DueDate, body.EvidenceLinks, body.Rationale);
         var updated = await checklists.UpdateItemAsync(context.GetCaller(), orgId, projectId, itemId, request, cancellationToken);
         context.Response.SetETag(updated.Version);
         return TypedResults.Ok(updated);
@@ -178,4 +178,5 @@ internal sealed record ChecklistItemUpdate(
     string? Notes = null,
     Guid? AssigneeUserId = null,
     DateOnly? DueDate = null,
-    IReadOnlyList<string>? EvidenceLinks = null);
+    IReadOnlyList<string>? EvidenceLinks = null,
+    string? Rationale = null);

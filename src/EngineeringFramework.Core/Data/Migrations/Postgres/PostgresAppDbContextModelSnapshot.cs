@@ -161,6 +161,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.Property<Guid?>("AssigneeUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AwaitingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("CategoryName")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1088,6 +1092,79 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.ToTable("RoleTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.SignOff.SignOffRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ChecklistItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NotApplicableReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Rationale")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Surface")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChecklistItemId", "State");
+
+                    b.HasIndex("OrganizationId", "ProjectId", "State");
+
+                    b.HasIndex("OrganizationId", "RequestedByUserId", "State");
+
+                    b.ToTable("SignOffRequests");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Users.DeletedAccount", b =>
                 {
                     b.Property<string>("AuthSubject")
@@ -1352,6 +1429,21 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("EngineeringFramework.Core.RoleTemplates.RoleTemplate", b =>
                 {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.SignOff.SignOffRequest", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Checklists.ChecklistItem", null)
+                        .WithMany()
+                        .HasForeignKey("ChecklistItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")

@@ -156,6 +156,10 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<Guid?>("AssigneeUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AwaitingStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CategoryName")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -1102,6 +1106,80 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.ToTable("RoleTemplates");
                 });
 
+            modelBuilder.Entity("EngineeringFramework.Core.SignOff.SignOffRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ChecklistItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotApplicableReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rationale")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Surface")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChecklistItemId", "State");
+
+                    b.HasIndex("OrganizationId", "ProjectId", "State");
+
+                    b.HasIndex("OrganizationId", "RequestedByUserId", "State");
+
+                    b.ToTable("SignOffRequests");
+                });
+
             modelBuilder.Entity("EngineeringFramework.Core.Users.DeletedAccount", b =>
                 {
                     b.Property<string>("AuthSubject")
@@ -1368,6 +1446,21 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("EngineeringFramework.Core.RoleTemplates.RoleTemplate", b =>
                 {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.SignOff.SignOffRequest", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Checklists.ChecklistItem", null)
+                        .WithMany()
+                        .HasForeignKey("ChecklistItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
