@@ -22,7 +22,7 @@ public sealed class ActivityServiceTests
         var agent = world.Ada with { Surface = Surface.Mcp, Client = "claude-code" };
         var v2 = await world.UpdateItemAsync(project, roadmap, ChecklistItemStatus.InProgress);
         await world.UpdateItemAsync(project, await world.ItemAsync(project, "changelog"), ChecklistItemStatus.Done);
-        await world.UpdateItemAsync(project, v2, ChecklistItemStatus.Done, agent);
+        await world.UpdateItemAsync(project, v2, ChecklistItemStatus.NotStarted, agent);
 
         var projectHistory = new List<ActivityEntryView>();
         string? cursor = null;

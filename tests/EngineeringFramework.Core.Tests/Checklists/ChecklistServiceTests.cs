@@ -69,9 +69,9 @@ public sealed class ChecklistServiceTests
         var agent = world.Ada with { Surface = Surface.Mcp, Client = "claude-code" };
 
         var updated = await world.Checklists(agent, (s, c) => s.UpdateItemAsync(c, world.Acme, project, item.Id,
-            new(1, ChecklistItemStatus.Done, AssigneeUserId: world.Ben.UserId, DueDate: new DateOnly(2027, 1, 31), EvidenceLinks: ["https://example.com/roadmap"]), Cancel));
+            new(1, ChecklistItemStatus.InProgress, AssigneeUserId: world.Ben.UserId, DueDate: new DateOnly(2027, 1, 31), EvidenceLinks: ["https://example.com/roadmap"]), Cancel));
 
-        Assert.Equal((ChecklistItemStatus.Done, 2L, world.Ada.UserId), (updated.Status, updated.Version, updated.UpdatedByUserId));
+        Assert.Equal((ChecklistItemStatus.InProgress, 2L, world.Ada.UserId), (updated.Status, updated.Version, updated.UpdatedByUserId));
         Assert.Equal(["https://example.com/roadmap"], updated.EvidenceLinks);
         await using var db = world.Core.Database.CreateContext(world.Acme);
         var entry = await db.ActivityEntries.SingleAsync(Cancel);
@@ -79,10 +79,10 @@ public sealed class ChecklistServiceTests
         using var changes = JsonDocument.Parse(entry.ChangesJson);
         Assert.Equal(["status", "assigneeUserId", "dueDate", "evidenceLinks"], changes.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("NotStarted", changes.RootElement.GetProperty("status").GetProperty("from").GetString());
-        Assert.Equal("Done", changes.RootElement.GetProperty("status").GetProperty("to").GetString());
+        Assert.Equal("InProgress", changes.RootElement.GetProperty("status").GetProperty("to").GetString());
         Assert.Equal("2027-01-31", changes.RootElement.GetProperty("dueDate").GetProperty("to").GetString());
         var stored = await db.ChecklistItems.SingleAsync(i => i.Id == item.Id, Cancel);
-        Assert.Equal((ChecklistItemStatus.Done, world.Ben.UserId, 2L), (stored.Status, stored.AssigneeUserId, stored.Version));
+        Assert.Equal((ChecklistItemStatus.InProgress, world.Ben.UserId, 2L), (stored.Status, stored.AssigneeUserId, stored.Version));
     }
 
     [Theory]

@@ -107,7 +107,7 @@ public sealed partial class TenantFilterTests
 
     /// <summary>
     /// One row of every organization-owned type that <see cref="SeedOrganizationAsync"/> leaves out: invitations, roles and
-    /// their assignments, activity, GitHub sync (settings, job, webhook delivery, framework check) and an organization's own framework.
+    /// their assignments, activity, agents' sign-off requests, GitHub sync (settings, job, webhook delivery, framework check) and an organization's own framework.
     /// </summary>
     private static async Task SeedEveryOwnedTypeAsync(TestDatabase database, Guid organization)
     {
@@ -115,6 +115,7 @@ public sealed partial class TenantFilterTests
         await using var db = database.CreateContext(organization);
         var member = await db.Memberships.SingleAsync(TestContext.Current.CancellationToken);
         var project = await db.Projects.SingleAsync(TestContext.Current.CancellationToken);
+        var item = await db.ChecklistItems.FirstAsync(TestContext.Current.CancellationToken);
         var role = new RoleTemplate { OrganizationId = organization, Name = "Leads", PermissionsJson = "[]", PermissionsHash = new string('0', 64), CreatedAt = now, UpdatedAt = now };
         db.AddRange(
             new Invitation { OrganizationId = organization, Email = $"new-{organization:N}@example.com", TokenHash = Convert.ToHexStringLower(organization.ToByteArray()).PadRight(64, '0'), ExpiresAt = now.AddDays(7), InvitedByUserId = member.UserId, CreatedAt = now },
@@ -125,6 +126,7 @@ public sealed partial class TenantFilterTests
             new GitHubSyncJob { OrganizationId = organization, Trigger = GitHubSyncTrigger.Manual, EnqueuedAt = now },
             new GitHubWebhookDelivery { OrganizationId = organization, DeliveryId = "delivery-1", ReceivedAt = now },
             new FrameworkCheck { OrganizationId = organization, CommitSha = new string('a', 40), Branch = "feature", RequestedAt = now },
+            new EngineeringFramework.Core.SignOff.SignOffRequest { OrganizationId = organization, ProjectId = project.Id, ChecklistItemId = item.Id, Status = EngineeringFramework.Core.Checklists.ChecklistItemStatus.Done, RequestedByUserId = member.UserId, Surface = Surface.Mcp, RequestedAt = now },
             Framework(organization));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
