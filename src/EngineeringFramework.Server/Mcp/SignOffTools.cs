@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using EngineeringFramework.Core.SignOff;
 using ModelContextProtocol.Server;
 
@@ -25,7 +26,7 @@ internal sealed class SignOffTools(IHttpContextAccessor http, AgentPolicyService
         [Description("Only this project's requests.")] Guid? project_id = null,
         [Description("Awaiting (the default), SentBack, Confirmed or Withdrawn.")] SignOffState? state = null,
         [Description("true (the default): only requests made through your own agents; false: everyone's.")] bool mine = true,
-        [Description("At most this many, 1 to 200 (default 50).")] int limit = 50,
+        [Description("At most this many, 1 to 200 (default 50).")][Range(1, 200)] int limit = 50,
         CancellationToken cancellationToken = default)
         => McpErrors.Run(async () => new SignOffRequestList(await signOff.ListAsync(
             http.ForOrganization(organization_id), organization_id, new ListSignOffRequests(project_id, state ?? SignOffState.Awaiting, mine, limit), cancellationToken)));

@@ -48,6 +48,12 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         ["PreviewProjectUpgrade"] = new("GET", "{org}/projects/{project}/framework-upgrade", MemberMayCall: true),
         ["ApplyProjectUpgrade"] = new("POST", "{org}/projects/{project}/framework-upgrade", """{"toVersionId":"{fwversion}"}"""),
         ["UpgradeDepartmentProjects"] = new("POST", "{org}/departments/{dept}/framework-upgrade", """{"toVersionId":"{fwversion}"}"""),
+        ["GetAgentPolicy"] = new("GET", "{org}/agent-policy", MemberMayCall: true, NamesAnObject: false),
+        ["SetAgentPolicy"] = new("PUT", "{org}/agent-policy", """{"agentsMaySetAlone":["NotStarted","InProgress","Done"]}""", NamesAnObject: false),
+        ["ListSignOffRequests"] = new("GET", "{org}/sign-off-requests", MemberMayCall: true, NamesAnObject: false),
+        ["GetSignOffRequest"] = new("GET", "{org}/sign-off-requests/{signoff}", MemberMayCall: true),
+        ["ConfirmSignOffRequest"] = new("POST", "{org}/sign-off-requests/{signoff}/confirm", "{}"),
+        ["SendBackSignOffRequest"] = new("POST", "{org}/sign-off-requests/{signoff}/send-back", """{"comment":"Not yet: attach the report."}"""),
         ["GetUpgradePolicy"] = new("GET", "{org}/framework/upgrade-policy", MemberMayCall: true, NamesAnObject: false),
         ["SetUpgradePolicy"] = new("PUT", "{org}/framework/upgrade-policy", """{"resetChangedItems":false}""", NamesAnObject: false),
         ["Search"] = new("GET", "{org}/search?q=roadmap", MemberMayCall: true, NamesAnObject: false),
@@ -141,7 +147,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         Assert.Equal(before, await world.App.SnapshotAsync());
     }
 
-    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}", "{check}"];
+    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}", "{check}", "{signoff}"];
 
     public static TheoryData<string, string, string?, string> InvalidInputs => new()
     {
@@ -192,6 +198,12 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         { "POST", "{org}/projects/{project}/framework-upgrade", "{}", "toVersionId" },
         { "POST", "{org}/departments/{dept}/framework-upgrade", """{"toVersionId":"not-a-guid"}""", "toVersionId" },
         { "PUT", "{org}/framework/upgrade-policy", """{"resetChangedItems":"sometimes"}""", "resetChangedItems" },
+        { "PUT", "{org}/agent-policy", """{"agentsMaySetAlone":null}""", "agentsMaySetAlone" },
+        { "PUT", "{org}/agent-policy", """{"agentsMaySetAlone":"Done"}""", "agentsMaySetAlone" },
+        { "GET", "{org}/sign-off-requests?state=Bogus", null, "state" },
+        { "GET", "{org}/sign-off-requests?limit=0", null, "limit" },
+        { "GET", "{org}/sign-off-requests?projectId=nope", null, "projectId" },
+        { "POST", "{org}/sign-off-requests/{signoff}/send-back", """{"comment":"  "}""", "comment" },
         { "GET", "{org}/search", null, "q" },
         { "GET", "{org}/search?q=%2A%2A%2A", null, "q" },
         { "GET", "{org}/search?q=roadmap&limit=0", null, "limit" },
@@ -250,6 +262,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         .Replace("{invitation}", "{invitationId}", StringComparison.Ordinal)
         .Replace("{role}", "{roleTemplateId}", StringComparison.Ordinal)
         .Replace("{check}", "{checkId}", StringComparison.Ordinal)
+        .Replace("{signoff}", "{requestId}", StringComparison.Ordinal)
         .Replace("{admin}", "{userId}", StringComparison.Ordinal)
         .Replace("{member}", "{userId}", StringComparison.Ordinal)
         .Replace("/versions/{fwversion}/diff/{fwversion}", "/versions/{fromVersionId}/diff/{toVersionId}", StringComparison.Ordinal)

@@ -124,8 +124,8 @@ public sealed class McpToolsTests : IAsyncLifetime
         var tools = (await ada.ListToolsAsync(cancellationToken: Cancel)).ToDictionary(t => t.Name);
 
         Assert.Equal(
-            ["apply_project_upgrade", "compare_framework_versions", "create_project", "export_checklist", "export_organization_report", "get_checklist", "get_checklist_item", "get_project", "get_template",
-                "list_departments", "list_framework_versions", "list_my_work", "list_projects", "preview_project_upgrade", "search", "search_framework", "update_checklist_item", "whoami"],
+            ["apply_project_upgrade", "compare_framework_versions", "create_project", "export_checklist", "export_organization_report", "get_checklist", "get_checklist_item", "get_project", "get_sign_off_policy", "get_template",
+                "list_departments", "list_framework_versions", "list_my_work", "list_projects", "list_sign_off_requests", "preview_project_upgrade", "search", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
@@ -198,14 +198,14 @@ public sealed class McpToolsTests : IAsyncLifetime
             ["project_id"] = project,
             ["item_id"] = itemId,
             ["version"] = item.GetProperty("version").GetInt64(),
-            ["status"] = "Done",
+            ["status"] = "InProgress",
             ["evidence_link"] = "https://example.com/charter",
         });
         var stale = await ErrorOfAsync(ada, "update_checklist_item", new() { ["organization_id"] = acme, ["project_id"] = project, ["item_id"] = itemId, ["version"] = item.GetProperty("version").GetInt64(), ["status"] = "InProgress" });
 
         Assert.False(checklist.GetProperty("categories")[0].TryGetProperty("slug", out _));
         Assert.Contains("## What it means", details.GetProperty("definitionMarkdown").GetString(), StringComparison.Ordinal);
-        Assert.Equal("Done", updated.GetProperty("status").GetString());
+        Assert.Equal("InProgress", updated.GetProperty("status").GetString());
         Assert.Equal("https://example.com/charter", updated.GetProperty("evidenceLinks")[0].GetString());
         Assert.Contains("Stale version", stale, StringComparison.Ordinal);
         await using var scope = app.App.Services.CreateAsyncScope();
@@ -433,6 +433,66 @@ public sealed class McpToolsTests : IAsyncLifetime
             var recorded = await db.ActivityEntries.BypassTenantFilter().SingleAsync(a => a.ProjectId == project && a.Action == "project.framework_upgraded", Cancel);
             Assert.Equal(Surface.Mcp, recorded.Surface);
         }
+    }
+
+    [Fact]
+    public async Task An_agents_Done_waits_for_a_person_who_confirms_it_over_REST_and_a_sent_back_request_reaches_the_agent_with_its_comment()
+    {
+        var items = ApiTestKit.ChecklistItems(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project })).ToList();
+        var whoami = await CallAsync(ada, "whoami", []);
+        var policy = await CallAsync(ada, "get_sign_off_policy", new() { ["organization_id"] = acme });
+        var Update = (JsonElement item, string status, string? reason) => CallAsync(ada, "update_checklist_item", new()
+        {
+            ["organization_id"] = acme,
+            ["project_id"] = project,
+            ["item_id"] = item.GetProperty("id").GetGuid(),
+            ["version"] = item.GetProperty("version").GetInt64(),
+            ["status"] = status,
+            ["not_applicable_reason"] = reason,
+            ["notes"] = "Drafted by the agent.",
+            ["rationale"] = "Every section is filled in; see the linked document.",
+        });
+
+        var asked = await Update(items[0], "Done", null);
+        var alsoAsked = await Update(items[1], "NotApplicable", "No user data.");
+        var waiting = await CallAsync(ada, "list_sign_off_requests", new() { ["organization_id"] = acme, ["project_id"] = project });
+        var compact = ApiTestKit.ChecklistItems(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project })).ToList();
+
+        Assert.Equal(["NotStarted", "InProgress"], whoami.GetProperty("organizations")[0].GetProperty("agentsMaySetAlone").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["Done", "NotApplicable"], whoami.GetProperty("organizations")[0].GetProperty("needConfirmation").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["Done", "NotApplicable"], policy.GetProperty("needConfirmation").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(("NotStarted", "Done", "Drafted by the agent."), (asked.GetProperty("status").GetString(), asked.GetProperty("awaitingConfirmation").GetString(), asked.GetProperty("notes").GetString()));
+        Assert.Equal("NotApplicable", alsoAsked.GetProperty("awaitingConfirmation").GetString());
+        Assert.Equal("Done", compact[0].GetProperty("awaitingConfirmation").GetString());
+        var requests = waiting.GetProperty("requests").EnumerateArray().ToDictionary(r => r.GetProperty("itemId").GetGuid());
+        Assert.Equal(2, requests.Count);
+        Assert.Equal("Every section is filled in; see the linked document.", requests[items[0].GetProperty("id").GetGuid()].GetProperty("rationale").GetString());
+
+        // A person decides over REST: one confirmed, one sent back; an agent cannot decide its own request.
+        var rest = app.ApiClientFor("ada");
+        var path = $"{ApiTestKit.OrgPath(acme)}/sign-off-requests";
+        var done = requests[items[0].GetProperty("id").GetGuid()].GetProperty("id").GetGuid();
+        var notApplicable = requests[items[1].GetProperty("id").GetGuid()].GetProperty("id").GetGuid();
+        var noComment = await rest.PostAsJsonAsync($"{path}/{notApplicable}/send-back", new { comment = "" }, Cancel);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, noComment.StatusCode);
+        Assert.Contains("comment", await noComment.Content.ReadAsStringAsync(Cancel), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rest.PostAsJsonAsync($"{path}/{done}/confirm", new { }, Cancel)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rest.PostAsJsonAsync($"{path}/{notApplicable}/send-back", new { comment = "It stores emails: map them first." }, Cancel)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await rest.PostAsJsonAsync($"{path}/{done}/confirm", new { }, Cancel)).StatusCode);
+
+        var sentBack = await CallAsync(ada, "list_sign_off_requests", new() { ["organization_id"] = acme, ["state"] = "SentBack" });
+        var after = ApiTestKit.ChecklistItems(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project, ["compact"] = false })).ToList();
+        Assert.Equal("It stores emails: map them first.", sentBack.GetProperty("requests")[0].GetProperty("comment").GetString());
+        Assert.Equal("Done", after[0].GetProperty("status").GetString());
+        Assert.Equal("NotStarted", after[1].GetProperty("status").GetString());
+        Assert.False(after[0].TryGetProperty("awaitingConfirmation", out _));
+        Assert.False(after[1].TryGetProperty("awaitingConfirmation", out _));
+
+        // Under a permissive policy (set by the admin over REST), the agent's Done applies at once.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rest.PutAsJsonAsync($"{ApiTestKit.OrgPath(acme)}/agent-policy", new { agentsMaySetAlone = new[] { "NotStarted", "InProgress", "Done" } }, Cancel)).StatusCode);
+        var direct = await Update(after[2], "Done", null);
+        Assert.Equal("Done", direct.GetProperty("status").GetString());
+        Assert.True(!direct.TryGetProperty("awaitingConfirmation", out var none) || none.ValueKind == JsonValueKind.Null);
     }
 
     [Fact]

@@ -143,7 +143,9 @@ internal static class ApiTestKit
             await db.RoleTemplates.BypassTenantFilter().SumAsync(r => r.Version, Cancel),
             await db.RoleAssignments.BypassTenantFilter().CountAsync(Cancel),
             await db.RelationshipTuples.BypassTenantFilter().CountAsync(Cancel),
-            await db.TupleChanges.CountAsync(Cancel));
+            await db.TupleChanges.CountAsync(Cancel),
+            await db.SignOffRequests.BypassTenantFilter().CountAsync(Cancel),
+            await db.SignOffRequests.BypassTenantFilter().SumAsync(r => r.Version, Cancel));
     }
 }
 
@@ -162,4 +164,6 @@ internal sealed record DatabaseState(
     long RoleTemplateVersions,
     int RoleAssignments,
     int Tuples,
-    int TupleChanges);
+    int TupleChanges,
+    int SignOffRequests,
+    long SignOffRequestVersions);

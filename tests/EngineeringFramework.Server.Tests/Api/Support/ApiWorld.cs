@@ -37,6 +37,9 @@ public sealed class ApiWorld : IAsyncLifetime
     /// <summary>A check of a pushed commit (written directly: no GitHub here, and reading it needs none).</summary>
     internal Guid FrameworkCheck { get; private set; }
 
+    /// <summary>An agent's Done on another item of the project, waiting for a person's confirmation.</summary>
+    internal Guid SignOffRequest { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
         App = await TestApp.StartAsync();
@@ -68,6 +71,13 @@ public sealed class ApiWorld : IAsyncLifetime
         db.FrameworkChecks.Add(check);
         await db.SaveChangesAsync(ApiTestKit.Cancel);
         FrameworkCheck = check.Id;
+
+        var other = (await Ada.ItemsAsync(Project)).First(i => i.GetProperty("id").GetGuid() != Item);
+        var agent = new EngineeringFramework.Core.UseCases.Caller(Ada.UserId, EngineeringFramework.Core.UseCases.Surface.Mcp, "claude-code");
+        await scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Checklists.ChecklistService>().UpdateItemAsync(
+            agent, Ada.OrgId, Project, other.GetProperty("id").GetGuid(),
+            new EngineeringFramework.Core.Checklists.UpdateChecklistItemRequest(other.GetProperty("version").GetInt64(), EngineeringFramework.Core.Checklists.ChecklistItemStatus.Done), ApiTestKit.Cancel);
+        SignOffRequest = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.SignOffRequests.Select(r => r.Id), ApiTestKit.Cancel);
     }
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
@@ -83,6 +93,7 @@ public sealed class ApiWorld : IAsyncLifetime
         .Replace("{invitation}", Invitation.ToString(), StringComparison.Ordinal)
         .Replace("{role}", RoleTemplate.ToString(), StringComparison.Ordinal)
         .Replace("{check}", FrameworkCheck.ToString(), StringComparison.Ordinal)
+        .Replace("{signoff}", SignOffRequest.ToString(), StringComparison.Ordinal)
         .Replace("{admin}", Ada.UserId.ToString(), StringComparison.Ordinal)
         .Replace("{member}", Mallory.UserId.ToString(), StringComparison.Ordinal);
 
