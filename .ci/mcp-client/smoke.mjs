@@ -49,14 +49,30 @@ try {
   const item = checklist.structuredContent?.categories?.[0]?.subcategories?.[0]?.items?.[0];
   check("get_checklist returns grouped items", Boolean(item?.id), JSON.stringify(checklist.content?.[0]));
 
+  const own = whoami.structuredContent?.organizations?.find((o) => o.id === org.id);
+  check("whoami says which statuses wait for a person", own?.needConfirmation?.includes("Done") && own?.agentsMaySetAlone?.includes("InProgress"), JSON.stringify(own));
+
+  const asked = await client.callTool({
+    name: "update_checklist_item",
+    arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id, version: item.version, status: "Done", evidence_link: "https://example.com/evidence", rationale: "The evidence shows it." },
+  });
+  check(
+    "an agent's Done waits for a person's confirmation, its evidence saved",
+    !asked.isError && asked.structuredContent?.awaitingConfirmation === "Done" && asked.structuredContent?.status === item.status && asked.structuredContent?.evidenceLinks?.length === 1,
+    JSON.stringify(asked.content?.[0]),
+  );
+
   const updated = await client.callTool({
     name: "update_checklist_item",
-    arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id, version: item.version, status: "Done", evidence_link: "https://example.com/evidence" },
+    arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id, version: asked.structuredContent?.version, status: "InProgress" },
   });
-  check("update_checklist_item marks the item done", !updated.isError && updated.structuredContent?.status === "Done", JSON.stringify(updated.content?.[0]));
+  check("update_checklist_item sets In progress on its own", !updated.isError && updated.structuredContent?.status === "InProgress", JSON.stringify(updated.content?.[0]));
 
   const reread = await client.callTool({ name: "get_checklist_item", arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id } });
-  check("the change is visible on the next read", reread.structuredContent?.item?.status === "Done");
+  check("the change is visible on the next read", reread.structuredContent?.item?.status === "InProgress");
+
+  const waiting = await client.callTool({ name: "list_sign_off_requests", arguments: { organization_id: org.id, state: "Withdrawn" } });
+  check("the direct change withdrew the waiting request", waiting.structuredContent?.requests?.length === 1, JSON.stringify(waiting.content?.[0]));
 
   const stale = await client.callTool({
     name: "update_checklist_item",
