@@ -20,7 +20,39 @@ public sealed record ActivityEntryView(
     string? Client,
     string Action,
     JsonElement Changes,
-    DateTime At);
+    DateTime At)
+{
+    /// <summary>Who made the change, as a reader needs it: a person directly, or an agent (its client name) acting for a person.</summary>
+    public ActivityActor Actor => ActivityActor.Of(UserId, UserDisplayName, Surface, Client);
+}
+
+public enum ActorKind
+{
+    /// <summary>A person, in the web app or through the REST API with their own token.</summary>
+    Person,
+
+    /// <summary>An agent (an MCP client) acting for <see cref="ActivityActor.UserId"/>; the sign-off policy applies to it.</summary>
+    Agent,
+
+    /// <summary>The server itself (a framework upgrade applied by a job, an import).</summary>
+    System,
+}
+
+/// <param name="Agent">The agent's client name, for <see cref="ActorKind.Agent"/> only.</param>
+/// <param name="Description">"Ada", "Ada through claude-code": ready to show.</param>
+public sealed record ActivityActor(ActorKind Kind, Guid UserId, string? Name, string? Agent, string Description)
+{
+    public static ActivityActor Of(Guid userId, string? name, Surface surface, string? client)
+    {
+        var person = name ?? "A deleted account";
+        return surface switch
+        {
+            Surface.Mcp => new(ActorKind.Agent, userId, name, client ?? "an agent", $"{person} through {client ?? "an agent"}"),
+            Surface.System => new(ActorKind.System, userId, name, null, "Engineering Framework"),
+            _ => new(ActorKind.Person, userId, name, null, person),
+        };
+    }
+}
 
 /// <summary>One page of history, newest first; pass <see cref="NextCursor"/> back for older entries (null on the last page).</summary>
 public sealed record ActivityPage(IReadOnlyList<ActivityEntryView> Items, string? NextCursor);

@@ -13,6 +13,7 @@ internal static class ChecklistCsv
     [
         "Category", "Subcategory", "Item slug", "Item name", "Required", "Status", "Not applicable reason", "Assignee", "Due date",
         "Notes", "Evidence links", "Updated at", "Version", "Retired", "Definition changed since done",
+        "Awaiting confirmation",
     ];
 
     /// <summary>Evidence links are separated by a space: an http(s) URL holds none, so the cell splits back without ambiguity.</summary>
@@ -38,5 +39,6 @@ internal static class ChecklistCsv
                 item.Version.ToString(CultureInfo.InvariantCulture),
                 item.Retired ? "yes" : "no",
                 item.DefinitionChangedSinceDone ? "yes" : "no",
+                item.AwaitingConfirmation?.ToString(),
             });
 }

@@ -78,6 +78,11 @@ internal static class ChecklistMarkdown
             md.Append("- Definition changed since done: review it against the new definition\n");
         }
 
+        if (item.AwaitingConfirmation is { } awaiting)
+        {
+            md.Append("- Awaiting confirmation: an agent set ").Append(StatusText(awaiting)).Append("; a person has not confirmed it yet\n");
+        }
+
         md.Append("- Assignee: ").Append(MarkdownText.Inline(export.PersonName(item.AssigneeUserId) ?? "—")).Append('\n');
         md.Append("- Due date: ").Append(item.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—").Append('\n');
         if (item.NotApplicableReason is { Length: > 0 } reason)

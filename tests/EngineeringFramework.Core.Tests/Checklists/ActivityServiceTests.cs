@@ -38,6 +38,7 @@ public sealed class ActivityServiceTests
         Assert.Equal(3, projectHistory.Count);
         Assert.Equal(projectHistory.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Id), projectHistory.Select(e => e.Id));
         Assert.Equal([(Surface.Mcp, "claude-code"), (Surface.Api, null)], itemHistory.Items.Select(e => (e.Surface, e.Client)));
+        Assert.Equal([(ActorKind.Agent, "ada through claude-code"), (ActorKind.Person, "ada")], itemHistory.Items.Select(e => (e.Actor.Kind, e.Actor.Description)));
         Assert.Equal(["InProgress", "NotStarted"], itemHistory.Items.Select(e => e.Changes.GetProperty("status").GetProperty("from").GetString()));
         Assert.All(itemHistory.Items, e => Assert.Equal(("ada", "checklist_item.updated"), (e.UserDisplayName, e.Action)));
         Assert.Null(itemHistory.NextCursor);

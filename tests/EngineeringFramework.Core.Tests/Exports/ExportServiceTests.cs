@@ -142,7 +142,7 @@ public sealed class ExportServiceTests
 
         Assert.Equal(("text/csv", "apollo-checklist.csv"), (file.MediaType, file.FileName));
         Assert.Equal(
-            ["Category", "Subcategory", "Item slug", "Item name", "Required", "Status", "Not applicable reason", "Assignee", "Due date", "Notes", "Evidence links", "Updated at", "Version", "Retired", "Definition changed since done"],
+            ["Category", "Subcategory", "Item slug", "Item name", "Required", "Status", "Not applicable reason", "Assignee", "Due date", "Notes", "Evidence links", "Updated at", "Version", "Retired", "Definition changed since done", "Awaiting confirmation"],
             rows[0]);
         var expected = checklist.Categories.SelectMany(c => c.Subcategories.SelectMany(s => s.Items.Select(i => (c, s, i)))).ToList();
         Assert.Equal(expected.Count, rows.Count - 1);

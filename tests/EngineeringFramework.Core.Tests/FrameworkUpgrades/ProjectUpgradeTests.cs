@@ -150,7 +150,7 @@ public sealed class ProjectUpgradeTests
         var markdown = await Export(world, project, ExportFormat.Markdown);
 
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.EndsWith(",Retired,Definition changed since done", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",Retired,Definition changed since done,Awaiting confirmation", lines[0], StringComparison.Ordinal);
         Assert.EndsWith(",yes,no", Assert.Single(lines, l => l.Contains(",unit-tests,", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.EndsWith(",no,yes", Assert.Single(lines, l => l.Contains(",roadmap,", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("- Retired: no longer in the project's framework", markdown, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using EngineeringFramework.Core.Activity;
 using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
+using EngineeringFramework.Core.Exports;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Core.SignOff;
@@ -43,7 +44,14 @@ public sealed class AgentSignOffTests
         Assert.Equal(0, progress.Done);
         var history = await world.Activity(world.Ada, (a, c) => a.ListForItemAsync(c, world.Acme, project, item.Id, new ListActivityRequest(), Cancel));
         Assert.Equal(ChecklistService.ConfirmationRequestedAction, history.Items[0].Action);
+        Assert.Equal((ActorKind.Agent, "ada through claude-code"), (history.Items[0].Actor.Kind, history.Items[0].Actor.Description));
+        var csv = (await Export(world, project, ExportFormat.Csv)).Split('\n');
+        Assert.EndsWith(",Done", csv.Single(l => l.Contains($",{item.ItemSlug},", StringComparison.Ordinal)).TrimEnd('\r'), StringComparison.Ordinal);
+        Assert.Contains("- Awaiting confirmation: an agent set Done", await Export(world, project, ExportFormat.Markdown), StringComparison.Ordinal);
     }
+
+    private static async Task<string> Export(ProjectWorld world, Guid project, ExportFormat format)
+        => (await world.Core.InScopeAsync(sp => sp.GetRequiredService<ExportService>().ExportChecklistAsync(world.Ada, world.Acme, project, new ExportChecklistRequest(format), Cancel))).Content;
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
