@@ -61,6 +61,12 @@ public sealed partial class AccessibilityTests
             await firstItem.GetByLabel("Status").SelectOptionAsync("InProgress");
             await firstItem.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Save") }).ClickAsync();
             await Expect(page.Locator("li.item").First.Locator(".status")).ToHaveTextAsync("In progress");
+
+            // The person's agent asks for Done on the second item, so the project page, the item page and My work show
+            // a request awaiting confirmation with its forms (and the history its entry).
+            var second = (await page.Locator("a.item-name").Nth(1).GetAttributeAsync("href"))!;
+            await Ui.UiSteps.AgentSetsAsync(app, Email, org, Guid.Parse(project.Split('/')[^1]), Guid.Parse(second.Split('/')[^1]),
+                Core.Checklists.ChecklistItemStatus.Done, "The sponsor signed the charter; see the **review notes**.");
             await page.GotoAsync($"/orgs/{org}/members");
             await page.GetByLabel("Email", new() { Exact = true }).FillAsync("invitee@example.test");
             await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
@@ -81,6 +87,7 @@ public sealed partial class AccessibilityTests
                 department,
                 project,
                 item!,
+                second,
                 project + "/activity",
                 project + "/upgrade",
                 $"/orgs/{org}/framework/versions",

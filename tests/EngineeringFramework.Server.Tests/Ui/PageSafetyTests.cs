@@ -15,6 +15,11 @@ public sealed partial class PageSafetyTests
         using var _ = browser;
         var project = await browser.GetAsync($"/orgs/{orgId}/projects/{projectId}");
         var item = UiSteps.ItemIds(project)[0];
+
+        // An agent's Done awaiting confirmation, with a rationale that tries to add script, so the project page,
+        // the item page and My work show the request and its forms.
+        await UiSteps.AgentSetsAsync(app, "careful@example.test", orgId, projectId, item, Core.Checklists.ChecklistItemStatus.Done,
+            "Signed **by the sponsor**.\n\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>");
         var departments = await browser.GetAsync($"/orgs/{orgId}/departments");
         var departmentId = DepartmentLink().Match(departments.Html).Groups[1].Value;
         var roles = $"/orgs/{orgId}/role-templates";
@@ -71,6 +76,7 @@ public sealed partial class PageSafetyTests
             "/system/framework/items/project-charter-approved",
             "/system/framework/templates/threat-model",
         ];
+        Assert.Contains("Awaiting confirmation: Done", (await browser.GetAsync($"/orgs/{orgId}/projects/{projectId}/items/{item}")).Html, StringComparison.Ordinal);
         foreach (var path in paths)
         {
             var page = await browser.GetAsync(path);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using EngineeringFramework.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Server.Tests.Ui;
 
@@ -67,6 +69,21 @@ internal static partial class UiSteps
         var admins = new Core.SystemAdministration.SuperAdmins(
             scope.ServiceProvider.GetRequiredService<Core.Data.AppDbContext>(), scope.ServiceProvider.GetRequiredService<Core.Authorization.RelationshipWriter>());
         Assert.EndsWith("is now a system super-admin.", await admins.GrantAsync(email, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The person's agent (an MCP caller, <paramref name="client"/>) sets <paramref name="status"/> on an item through the
+    /// checklist use case, as the MCP tool does; under the default sign-off policy Done and Not applicable wait for a person.
+    /// </summary>
+    public static async Task AgentSetsAsync(Support.TestApp app, string email, Guid orgId, Guid projectId, Guid itemId, Core.Checklists.ChecklistItemStatus status, string? rationale, string client = "claude-code")
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Core.Data.AppDbContext>();
+        var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(TestContext.Current.CancellationToken);
+        var version = await db.ChecklistItems.BypassTenantFilter().Where(i => i.Id == itemId).Select(i => i.Version).SingleAsync(TestContext.Current.CancellationToken);
+        var agent = new Core.UseCases.Caller(userId, Core.UseCases.Surface.Mcp, client);
+        await scope.ServiceProvider.GetRequiredService<Core.Checklists.ChecklistService>().UpdateItemAsync(
+            agent, orgId, projectId, itemId, new Core.Checklists.UpdateChecklistItemRequest(version, status, Rationale: rationale), TestContext.Current.CancellationToken);
     }
 
     /// <summary>The checklist items on a project page, in page order.</summary>
