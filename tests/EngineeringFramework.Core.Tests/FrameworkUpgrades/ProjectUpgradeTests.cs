@@ -151,8 +151,8 @@ public sealed class ProjectUpgradeTests
 
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.EndsWith(",Retired,Definition changed since done,Awaiting confirmation", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith(",yes,no", Assert.Single(lines, l => l.Contains(",unit-tests,", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.EndsWith(",no,yes", Assert.Single(lines, l => l.Contains(",roadmap,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",yes,no,", Assert.Single(lines, l => l.Contains(",unit-tests,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",no,yes,", Assert.Single(lines, l => l.Contains(",roadmap,", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("- Retired: no longer in the project's framework", markdown, StringComparison.Ordinal);
         Assert.Contains("- Definition changed since done", markdown, StringComparison.Ordinal);
     }
