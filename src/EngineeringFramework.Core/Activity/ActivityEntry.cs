@@ -21,6 +21,12 @@ public sealed class ActivityEntry : IOrganizationOwned
     /// <summary>The MCP or API client's name, when the change came from an agent.</summary>
     public string? Client { get; init; }
 
+    /// <summary>The longest client name kept (the column's size).</summary>
+    public const int ClientLength = 200;
+
+    /// <summary>The caller's client name as the history keeps it: cut at <see cref="ClientLength"/>.</summary>
+    public static string? ClientOf(UseCases.Caller caller) => caller.Client is { Length: > ClientLength } client ? client[..ClientLength] : caller.Client;
+
     /// <summary>A short verb phrase, e.g. <c>checklist_item.updated</c>.</summary>
     public required string Action { get; init; }
 

@@ -18,7 +18,6 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
     public const string ConfirmationRequestedAction = "checklist_item.confirmation_requested";
     private const string ProjectWhat = "Project";
     private const string ItemWhat = "Checklist item";
-    private const int ClientLength = 200;
 
     /// <summary>
     /// The whole checklist, or only the items matching <paramref name="filter"/> (groups left empty are dropped).
@@ -190,7 +189,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
                     Rationale = string.IsNullOrWhiteSpace(change.Request.Rationale) ? null : change.Request.Rationale,
                     RequestedByUserId = caller.UserId,
                     Surface = caller.Surface,
-                    Client = Shorten(caller.Client),
+                    Client = ActivityEntry.ClientOf(caller),
                     RequestedAt = now,
                 });
                 diff["awaitingConfirmation"] = ChecklistItemChangeSet.FromTo(diff["awaitingConfirmation"]?["from"]?.GetValue<string>(), status.ToString());
@@ -216,7 +215,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
                 ChecklistItemId = item.Id,
                 UserId = caller.UserId,
                 Surface = caller.Surface,
-                Client = Shorten(caller.Client),
+                Client = ActivityEntry.ClientOf(caller),
                 Action = asked is null ? UpdatedAction : ConfirmationRequestedAction,
                 ChangesJson = ChecklistItemChangeSet.ToJson(diff),
                 At = now,
@@ -235,8 +234,6 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
 
         return [.. changes.Select(c => ChecklistItemView.Of(items[c.ItemId]))];
     }
-
-    private static string? Shorten(string? client) => client is { Length: > ClientLength } ? client[..ClientLength] : client;
 
     /// <summary>Only a newly chosen assignee must be a member (one query for the whole batch); an unchanged one is left alone.</summary>
     private async Task EnsureAssigneesAreMembersAsync(IReadOnlyList<PendingChange> changes, Dictionary<Guid, ChecklistItem> items, CancellationToken cancellationToken)

@@ -32,7 +32,6 @@ public sealed class ProjectUpgradeService(AppDbContext db, TenantContext tenant,
     public const string ItemUpgradedAction = "checklist_item.upgraded";
     public const string ItemAddedAction = "checklist_item.added";
     private const string ProjectWhat = "Project";
-    private const int ClientLength = 200;
 
     /// <summary>The organization's rule for finished items whose definition an upgrade changes; its members may read it.</summary>
     public async Task<UpgradePolicy> GetPolicyAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
@@ -321,7 +320,7 @@ public sealed class ProjectUpgradeService(AppDbContext db, TenantContext tenant,
             ChecklistItemId = itemId,
             UserId = caller.UserId,
             Surface = caller.Surface,
-            Client = caller.Client is { Length: > ClientLength } client ? client[..ClientLength] : caller.Client,
+            Client = ActivityEntry.ClientOf(caller),
             Action = action,
             ChangesJson = changes.ToJsonString(),
             At = now,

@@ -150,7 +150,7 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
             ChecklistItemId = item.Id,
             UserId = caller.UserId,
             Surface = caller.Surface,
-            Client = caller.Client is { Length: > 200 } client ? client[..200] : caller.Client,
+            Client = ActivityEntry.ClientOf(caller),
             Action = confirm ? ConfirmedAction : SentBackAction,
             ChangesJson = ChecklistItemChangeSet.ToJson(changes),
             At = now,
