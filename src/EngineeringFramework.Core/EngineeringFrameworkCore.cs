@@ -12,6 +12,7 @@ using EngineeringFramework.Core.OrganizationArchives;
 using EngineeringFramework.Core.Projects;
 using EngineeringFramework.Core.RoleTemplates;
 using EngineeringFramework.Core.Search;
+using EngineeringFramework.Core.ServiceAccounts;
 using EngineeringFramework.Core.UseCases;
 using EngineeringFramework.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,7 @@ public static class EngineeringFrameworkCore
         services.AddRoleTemplates();
         services.AddOrganizationArchives();
         services.AddMcpAccess();
+        services.AddServiceAccounts();
         if (options.GitHubSync is { } gitHub)
         {
             services.AddGitHubSync(gitHub, options.PublicUrl);

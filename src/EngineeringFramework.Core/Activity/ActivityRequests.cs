@@ -20,10 +20,11 @@ public sealed record ActivityEntryView(
     string? Client,
     string Action,
     JsonElement Changes,
-    DateTime At)
+    DateTime At,
+    bool ServiceAccount = false)
 {
-    /// <summary>Who made the change, as a reader needs it: a person directly, or an agent (its client name) acting for a person.</summary>
-    public ActivityActor Actor => ActivityActor.Of(UserId, UserDisplayName, Surface, Client);
+    /// <summary>Who made the change, as a reader needs it: a person directly, an agent (its client name) acting for a person, or a service account.</summary>
+    public ActivityActor Actor => ActivityActor.Of(UserId, UserDisplayName, Surface, Client, ServiceAccount);
 }
 
 public enum ActorKind
@@ -36,15 +37,23 @@ public enum ActorKind
 
     /// <summary>The server itself (a framework upgrade applied by a job, an import).</summary>
     System,
+
+    /// <summary>A service account (automation such as a CI pipeline) with its own token; an agent for the sign-off policy.</summary>
+    ServiceAccount,
 }
 
 /// <param name="Agent">The agent's client name, for <see cref="ActorKind.Agent"/> only.</param>
-/// <param name="Description">"Ada", "Ada through claude-code": ready to show.</param>
+/// <param name="Description">"Ada", "Ada through claude-code", "nightly-ci (service account)": ready to show.</param>
 public sealed record ActivityActor(ActorKind Kind, Guid UserId, string? Name, string? Agent, string Description)
 {
-    public static ActivityActor Of(Guid userId, string? name, Surface surface, string? client)
+    public static ActivityActor Of(Guid userId, string? name, Surface surface, string? client, bool serviceAccount = false)
     {
         var person = name ?? "A deleted account";
+        if (serviceAccount)
+        {
+            return new(ActorKind.ServiceAccount, userId, name, null, $"{person} (service account)");
+        }
+
         return surface switch
         {
             Surface.Mcp => new(ActorKind.Agent, userId, name, client ?? "an agent", $"{person} through {client ?? "an agent"}"),

@@ -43,6 +43,7 @@ public sealed class ActivityService(AppDbContext db, TenantContext tenant, Autho
             {
                 Entry = a,
                 UserDisplayName = db.Users.Where(u => u.Id == a.UserId).Select(u => u.DisplayName).FirstOrDefault(),
+                ServiceAccount = db.Users.Any(u => u.Id == a.UserId && u.IsServiceAccount),
             })
             .ToListAsync(cancellationToken);
         var items = rows.Take(request.Limit)
@@ -56,7 +57,8 @@ public sealed class ActivityService(AppDbContext db, TenantContext tenant, Autho
                 r.Entry.Client,
                 r.Entry.Action,
                 JsonSerializer.Deserialize<JsonElement>(r.Entry.ChangesJson),
-                r.Entry.At))
+                r.Entry.At,
+                r.ServiceAccount))
             .ToList();
         var next = rows.Count > request.Limit ? new ActivityCursor(items[^1].At, items[^1].Id).Encode() : null;
         return new ActivityPage(items, next);

@@ -54,6 +54,10 @@ public abstract partial class AppDbContext(DbContextOptions options) : DbContext
 
     public DbSet<SignOff.SignOffRequest> SignOffRequests => Set<SignOff.SignOffRequest>();
 
+    public DbSet<ServiceAccounts.ServiceAccount> ServiceAccounts => Set<ServiceAccounts.ServiceAccount>();
+
+    public DbSet<ServiceAccounts.ServiceAccountToken> ServiceAccountTokens => Set<ServiceAccounts.ServiceAccountToken>();
+
     public DbSet<RelationshipTuple> RelationshipTuples => Set<RelationshipTuple>();
 
     public DbSet<TupleChange> TupleChanges => Set<TupleChange>();

@@ -58,7 +58,8 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
             .Concat(activity.Select(a => a.UserId))
             .Distinct().ToList();
         var emails = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
-        string? Email(Guid? id) => id is { } value && emails.TryGetValue(value, out var email) ? email : null;
+        // A service account's user has no address: its entries travel without an actor, like a deleted account's.
+        string? Email(Guid? id) => id is { } value && emails.TryGetValue(value, out var email) && email.Length > 0 ? email : null;
 
         var versions = await db.FrameworkVersions.AsNoTracking()
             .Select(v => new { v.Id, v.OrganizationId, v.ContentHash, v.IsCurrent })

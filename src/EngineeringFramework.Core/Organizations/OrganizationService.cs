@@ -110,11 +110,22 @@ public sealed partial class OrganizationService(AppDbContext db, TenantContext t
 
     /// <summary>The caller's own organizations, across tenants (the only cross-tenant read of this feature).</summary>
     public async Task<IReadOnlyList<OrganizationSummary>> ListMineAsync(Caller caller, CancellationToken cancellationToken)
-        => await db.Memberships.BypassTenantFilter()
+    {
+        if (caller.ServiceAccount)
+        {
+            // A service account belongs to the one organization that made it, without a membership, so without a role.
+            return await db.ServiceAccounts.BypassTenantFilter()
+                .Where(a => a.UserId == caller.UserId)
+                .Join(db.Organizations.BypassTenantFilter(), a => a.OrganizationId, o => o.Id, (a, o) => new OrganizationSummary(o.Id, o.Name, o.Slug, o.Plan, null, o.CreatedAt))
+                .ToListAsync(cancellationToken);
+        }
+
+        return await db.Memberships.BypassTenantFilter()
             .Where(m => m.UserId == caller.UserId)
             .OrderBy(m => m.Organization!.Name).ThenBy(m => m.OrganizationId)
             .Select(m => new OrganizationSummary(m.OrganizationId, m.Organization!.Name, m.Organization.Slug, m.Organization.Plan, m.Role, m.Organization.CreatedAt))
             .ToListAsync(cancellationToken);
+    }
 
     /// <summary>
     /// The tuples every new organization starts with: its one admin, the system it belongs to, its MCP server. Shared

@@ -8,10 +8,11 @@ using Microsoft.Extensions.Caching.Memory;
 namespace EngineeringFramework.Core.UseCases;
 
 /// <summary>The product user behind a request, as every surface needs it: nothing here grants anything.</summary>
-public sealed record ResolvedCaller(Guid UserId, string Email, bool EmailVerified, string DisplayName, bool HasMembership)
+/// <param name="HasMembership">Belongs to some organization: by a membership, or as a service account of one.</param>
+public sealed record ResolvedCaller(Guid UserId, string Email, bool EmailVerified, string DisplayName, bool HasMembership, bool IsServiceAccount = false)
 {
     /// <summary>The use-case caller for this user through <paramref name="surface"/>.</summary>
-    public Caller As(Surface surface, string? client = null) => new(UserId, surface, client);
+    public Caller As(Surface surface, string? client = null) => new(UserId, surface, client, IsServiceAccount);
 }
 
 /// <summary>
@@ -30,7 +31,7 @@ public sealed class CurrentCaller(AppDbContext db, UserDirectory users, KnownCal
     private static readonly PerModel<Func<AppDbContext, string, CancellationToken, Task<ResolvedCaller?>>> FindKnown = new(() => EF.CompileAsyncQuery(
         (AppDbContext db, string subject, CancellationToken _) => db.Users.AsNoTracking()
             .Where(u => u.AuthSubject == subject)
-            .Select(u => new ResolvedCaller(u.Id, u.Email, u.EmailVerified, u.DisplayName, db.Memberships.IgnoreQueryFilters(new[] { TenantFilter.Name }).Any(m => m.UserId == u.Id)))
+            .Select(u => new ResolvedCaller(u.Id, u.Email, u.EmailVerified, u.DisplayName, u.IsServiceAccount || db.Memberships.IgnoreQueryFilters(new[] { TenantFilter.Name }).Any(m => m.UserId == u.Id), u.IsServiceAccount))
             .FirstOrDefault()));
 
     public ResolvedCaller? Value { get; private set; }
@@ -53,6 +54,13 @@ public sealed class CurrentCaller(AppDbContext db, UserDirectory users, KnownCal
         if (!known.TryGet(identity.Subject, out var caller))
         {
             caller = await FindKnown.For(db)(db, identity.Subject, cancellationToken);
+        }
+
+        if (identity.ServiceAccount || caller?.IsServiceAccount == true)
+        {
+            // A service account's user is reached by its own token only: a session or a JWT that names it (an external
+            // issuer could mint any subject) is refused, and a token whose account is gone never provisions a user.
+            return caller is not null && identity.ServiceAccount && caller.IsServiceAccount ? Value = caller : null;
         }
 
         if (caller is null || !identity.Email.IsCurrent(caller.Email, caller.EmailVerified))

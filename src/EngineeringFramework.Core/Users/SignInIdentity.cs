@@ -3,9 +3,10 @@ namespace EngineeringFramework.Core.Users;
 /// <summary>
 /// Who a validated token or session says is calling, as the surfaces read it from their credential: the issuer's subject
 /// (the only key to a user), what it says about the address, a display name, and when the credential was issued (null
-/// when it does not say). Nothing here has been looked up yet.
+/// when it does not say). Nothing here has been looked up yet. <see cref="ServiceAccount"/>: the credential is a service
+/// account's token, the only credential that may name a service account's user.
 /// </summary>
-public sealed record SignInIdentity(string Subject, EmailClaim Email, string? Name, DateTimeOffset? IssuedAt);
+public sealed record SignInIdentity(string Subject, EmailClaim Email, string? Name, DateTimeOffset? IssuedAt, bool ServiceAccount = false);
 
 /// <summary>
 /// What a credential says about the account's email address, and whether the issuer vouches for it. <see cref="Verified"/>

@@ -26,6 +26,13 @@ public sealed class User
 
     public required string DisplayName { get; set; }
 
+    /// <summary>
+    /// The user of a <see cref="ServiceAccounts.ServiceAccount"/>: its only credentials are the account's tokens. A session or
+    /// a JWT that names such a user is refused (<see cref="UseCases.CurrentCaller"/>), and such a user is never provisioned
+    /// from a credential.
+    /// </summary>
+    public bool IsServiceAccount { get; init; }
+
     public DateTime CreatedAt { get; init; }
 
     /// <summary>When the account was deleted: the row stays, anonymised, so the history it made still names someone.</summary>

@@ -10,6 +10,7 @@ using EngineeringFramework.Server.Api.Members;
 using EngineeringFramework.Server.Api.MyWork;
 using EngineeringFramework.Server.Api.Frameworks;
 using EngineeringFramework.Server.Api.FrameworkUpgrades;
+using EngineeringFramework.Server.Api.ServiceAccounts;
 using EngineeringFramework.Server.Api.SignOff;
 using EngineeringFramework.Server.Api.GitHubSync;
 using EngineeringFramework.Server.Api.Organizations;
@@ -58,6 +59,7 @@ internal static class ApiComposition
         app.MapMembersApi();
         app.MapRoleTemplatesApi();
         app.MapMcpAccessApi();
+        app.MapServiceAccountsApi();
         app.MapGitHubSyncApi();
         return app;
     }

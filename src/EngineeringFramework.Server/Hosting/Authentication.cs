@@ -1,4 +1,5 @@
 using EngineeringFramework.Server.Identity;
+using EngineeringFramework.Server.Identity.ServiceAccounts;
 using EngineeringFramework.Server.Identity.Tokens;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -22,6 +23,10 @@ internal static class Authentication
     public const string BearerScheme = JwtBearerDefaults.AuthenticationScheme;
     public const string McpBearerScheme = "McpBearer";
 
+    /// <summary>What the API's and the MCP server's policies authenticate with: a service account's token, or that surface's JWT.</summary>
+    public const string ApiCredentialScheme = "ApiCredential";
+    public const string McpCredentialScheme = "McpCredential";
+
     public static IServiceCollection AddAppAuthentication(this IServiceCollection services, ServerSettings server, IdentitySettings identity, IHostEnvironment environment)
     {
         var audiences = Audiences.From(server, identity);
@@ -32,7 +37,11 @@ internal static class Authentication
             // One bearer scheme per surface, each accepting only its own audience: a token issued for the MCP server
             // fails authentication at the REST API (401), and the other way round.
             .AddJwtBearer(BearerScheme, o => BearerTokenValidation.Configure(o, audiences.Issuer, audiences.Api, identity, environment))
-            .AddJwtBearer(McpBearerScheme, o => BearerTokenValidation.Configure(o, audiences.Issuer, audiences.Mcp, identity, environment));
+            .AddJwtBearer(McpBearerScheme, o => BearerTokenValidation.Configure(o, audiences.Issuer, audiences.Mcp, identity, environment))
+            // A service account's token (efsa_…) works on both surfaces; anything else goes to the surface's JWT scheme.
+            .AddScheme<AuthenticationSchemeOptions, ServiceAccountAuthenticationHandler>(ServiceAccountAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(ApiCredentialScheme, "Service account token or API bearer token", o => o.ForwardDefaultSelector = c => ServiceAccountAuthenticationHandler.Presents(c.Request) ? ServiceAccountAuthenticationHandler.SchemeName : BearerScheme)
+            .AddPolicyScheme(McpCredentialScheme, "Service account token or MCP bearer token", o => o.ForwardDefaultSelector = c => ServiceAccountAuthenticationHandler.Presents(c.Request) ? ServiceAccountAuthenticationHandler.SchemeName : McpBearerScheme);
         if (identity.IsExternal)
         {
             // No local accounts: the session cookie is filled by the external provider's OIDC sign-in.
@@ -54,8 +63,8 @@ internal static class Authentication
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Audiences.ApiPolicy, p => p.AddAuthenticationSchemes(BearerScheme).RequireAuthenticatedUser())
-            .AddPolicy(Audiences.McpPolicy, p => p.AddAuthenticationSchemes(McpBearerScheme).RequireAuthenticatedUser());
+            .AddPolicy(Audiences.ApiPolicy, p => p.AddAuthenticationSchemes(ApiCredentialScheme).RequireAuthenticatedUser())
+            .AddPolicy(Audiences.McpPolicy, p => p.AddAuthenticationSchemes(McpCredentialScheme).RequireAuthenticatedUser());
         return services;
     }
 
@@ -64,12 +73,17 @@ internal static class Authentication
         var path = context.Request.Path;
         if (path.StartsWithSegments("/mcp", StringComparison.OrdinalIgnoreCase))
         {
-            return McpBearerScheme;
+            return McpCredentialScheme;
         }
 
-        return context.Request.Headers.Authorization.Count > 0 || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            ? BearerScheme
-            : CookieScheme;
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiCredentialScheme;
+        }
+
+        // A service account's token opens only the API and the MCP server: elsewhere it is a bearer token like any other,
+        // judged (and refused) by the JWT scheme, never by a cookie.
+        return context.Request.Headers.Authorization.Count > 0 ? BearerScheme : CookieScheme;
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed class McpAccessHandler(IHttpContextAccessor http) : Authorizatio
             return;
         }
 
-        httpContext.Items[typeof(McpCaller)] = new McpCaller(caller.UserId, caller.Email, caller.EmailVerified, caller.DisplayName, organizations);
+        httpContext.Items[typeof(McpCaller)] = new McpCaller(caller.UserId, caller.Email, caller.EmailVerified, caller.DisplayName, organizations, caller.IsServiceAccount);
         context.Succeed(requirement);
     }
 

@@ -31,7 +31,7 @@ internal static class McpComposition
         services.AddScoped<IAuthorizationHandler, McpAccessHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, McpAccessResultHandler>();
         services.AddAuthorizationBuilder().AddPolicy(McpAccessRequirement.Policy, p => p
-            .AddAuthenticationSchemes(Hosting.Authentication.McpBearerScheme)
+            .AddAuthenticationSchemes(Hosting.Authentication.McpCredentialScheme)
             .RequireAuthenticatedUser()
             .AddRequirements(new McpAccessRequirement()));
 

@@ -13,7 +13,7 @@ internal static class McpContext
         var agent = http.HttpContext?.Request.Headers.UserAgent.ToString();
         var client = http.HttpContext?.User.FindFirst("client_id")?.Value ?? (string.IsNullOrEmpty(agent) ? "mcp" : agent);
         // Stryker disable once Equality : cutting a 200-character name at 200 leaves it whole.
-        return new Caller(caller.UserId, Surface.Mcp, client.Length <= 200 ? client : client[..200]);
+        return new Caller(caller.UserId, Surface.Mcp, client.Length <= 200 ? client : client[..200], caller.IsServiceAccount);
     }
 
     /// <summary>Every tool names its organization; one without an MCP grant is answered as not found.</summary>

@@ -107,7 +107,7 @@ public sealed partial class TenantFilterTests
 
     /// <summary>
     /// One row of every organization-owned type that <see cref="SeedOrganizationAsync"/> leaves out: invitations, roles and
-    /// their assignments, activity, agents' sign-off requests, GitHub sync (settings, job, webhook delivery, framework check) and an organization's own framework.
+    /// their assignments, activity, agents' sign-off requests, service accounts and their tokens, GitHub sync (settings, job, webhook delivery, framework check) and an organization's own framework.
     /// </summary>
     private static async Task SeedEveryOwnedTypeAsync(TestDatabase database, Guid organization)
     {
@@ -117,7 +117,12 @@ public sealed partial class TenantFilterTests
         var project = await db.Projects.SingleAsync(TestContext.Current.CancellationToken);
         var item = await db.ChecklistItems.FirstAsync(TestContext.Current.CancellationToken);
         var role = new RoleTemplate { OrganizationId = organization, Name = "Leads", PermissionsJson = "[]", PermissionsHash = new string('0', 64), CreatedAt = now, UpdatedAt = now };
+        var botUser = new EngineeringFramework.Core.Users.User { AuthSubject = $"service-account:{Guid.NewGuid()}", Email = string.Empty, DisplayName = "Bot", IsServiceAccount = true, CreatedAt = now };
+        var bot = new EngineeringFramework.Core.ServiceAccounts.ServiceAccount { OrganizationId = organization, UserId = botUser.Id, Name = "Bot", ExpiresAt = now.AddDays(30), CreatedByUserId = member.UserId, CreatedAt = now };
         db.AddRange(
+            botUser,
+            bot,
+            new EngineeringFramework.Core.ServiceAccounts.ServiceAccountToken { OrganizationId = organization, ServiceAccountId = bot.Id, Name = "ci", Hash = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()).PadRight(64, '0'), Prefix = "efsa_abcdefg", CreatedByUserId = member.UserId, CreatedAt = now },
             new Invitation { OrganizationId = organization, Email = $"new-{organization:N}@example.com", TokenHash = Convert.ToHexStringLower(organization.ToByteArray()).PadRight(64, '0'), ExpiresAt = now.AddDays(7), InvitedByUserId = member.UserId, CreatedAt = now },
             role,
             new RoleAssignment { OrganizationId = organization, RoleTemplateId = role.Id, UserId = member.UserId, CreatedAt = now },

@@ -77,6 +77,13 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         ["UnassignRoleTemplate"] = new("DELETE", "{org}/role-templates/{role}/assignees/{member}"),
         ["ListFrameworkChecks"] = new("GET", "{org}/github-sync/checks", MemberMayCall: true, NamesAnObject: false),
         ["GetFrameworkCheck"] = new("GET", "{org}/github-sync/checks/{check}", MemberMayCall: true),
+        ["ListServiceAccounts"] = new("GET", "{org}/service-accounts", NamesAnObject: false),
+        ["CreateServiceAccount"] = new("POST", "{org}/service-accounts", """{"name":"New bot","expiresAt":"{expiry}"}""", NamesAnObject: false),
+        ["GetServiceAccount"] = new("GET", "{org}/service-accounts/{sa}"),
+        ["UpdateServiceAccount"] = new("PUT", "{org}/service-accounts/{sa}", """{"name":"Renamed bot","expiresAt":"{expiry}"}"""),
+        ["DeleteServiceAccount"] = new("DELETE", "{org}/service-accounts/{sa}"),
+        ["CreateServiceAccountToken"] = new("POST", "{org}/service-accounts/{sa}/tokens", """{"name":"deploy"}"""),
+        ["RevokeServiceAccountToken"] = new("POST", "{org}/service-accounts/{sa}/tokens/{satoken}/revoke"),
         ["ListMcpAccess"] = new("GET", "{org}/mcp-access", NamesAnObject: false),
         ["GrantMcpAccess"] = new("PUT", "{org}/mcp-access/{member}"),
 
@@ -147,7 +154,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         Assert.Equal(before, await world.App.SnapshotAsync());
     }
 
-    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}", "{check}", "{signoff}"];
+    private static readonly string[] ObjectPlaceholders = ["{dept}", "{project}", "{item}", "{invitation}", "{role}", "{admin}", "{member}", "{check}", "{signoff}", "{sa}", "{satoken}"];
 
     public static TheoryData<string, string, string?, string> InvalidInputs => new()
     {
@@ -221,6 +228,12 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         { "PUT", "{org}/role-templates/{role}", """{"name":"Reviewer","permissions":["update_checklists","fly"]}""", "permissions[1]" },
         { "PUT", "{org}/role-templates/{role}/assignees/00000000-0000-0000-0000-000000000000", null, "userId" },
         { "PUT", "{org}/mcp-access/00000000-0000-0000-0000-000000000000", null, "userId" },
+        { "POST", "{org}/service-accounts", """{"name":"","expiresAt":"{expiry}"}""", "name" },
+        { "POST", "{org}/service-accounts", """{"name":"Bot"}""", "expiresAt" },
+        { "POST", "{org}/service-accounts", """{"name":"Bot","expiresAt":"2099-01-01T00:00:00Z"}""", "expiresAt" },
+        { "POST", "{org}/service-accounts", """{"name":"Bot","expiresAt":"{expiry}","roleTemplateId":"0196a3c2-0000-7000-8000-000000000001"}""", "roleTemplateId" },
+        { "PUT", "{org}/service-accounts/{sa}", """{"name":"Bot","expiresAt":"yesterday"}""", "expiresAt" },
+        { "POST", "{org}/service-accounts/{sa}/tokens", """{"name":" "}""", "name" },
         { "POST", "/api/v1/invitations/accept", """{"token":""}""", "token" },
     };
 
@@ -263,6 +276,8 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         .Replace("{role}", "{roleTemplateId}", StringComparison.Ordinal)
         .Replace("{check}", "{checkId}", StringComparison.Ordinal)
         .Replace("{signoff}", "{requestId}", StringComparison.Ordinal)
+        .Replace("{satoken}", "{tokenId}", StringComparison.Ordinal)
+        .Replace("{sa}", "{serviceAccountId}", StringComparison.Ordinal)
         .Replace("{admin}", "{userId}", StringComparison.Ordinal)
         .Replace("{member}", "{userId}", StringComparison.Ordinal)
         .Replace("/versions/{fwversion}/diff/{fwversion}", "/versions/{fromVersionId}/diff/{toVersionId}", StringComparison.Ordinal)

@@ -18,6 +18,8 @@ internal sealed class SignInClaims(IdentitySettings identity)
 
         // External providers: a JSON boolean arrives as "true", some send the string "true"; nothing else counts.
         var verified = principal.FindFirstValue("email_verified") is { } text ? string.Equals(text, "true", StringComparison.OrdinalIgnoreCase) : (bool?)null;
-        return new SignInIdentity(subject, EmailClaim.From(address, verified, identity.IsExternal), principal.FindFirstValue("name"), IssuedAt.Of(principal));
+        // A service account's token is the one credential of its kind; its handler is the only one that makes this identity.
+        var serviceAccount = principal.Identities.Count() == 1 && principal.Identity?.AuthenticationType == ServiceAccounts.ServiceAccountAuthenticationHandler.SchemeName;
+        return new SignInIdentity(subject, EmailClaim.From(address, verified, identity.IsExternal), principal.FindFirstValue("name"), IssuedAt.Of(principal), serviceAccount);
     }
 }

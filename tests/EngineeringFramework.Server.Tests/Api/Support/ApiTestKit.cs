@@ -145,7 +145,12 @@ internal static class ApiTestKit
             await db.RelationshipTuples.BypassTenantFilter().CountAsync(Cancel),
             await db.TupleChanges.CountAsync(Cancel),
             await db.SignOffRequests.BypassTenantFilter().CountAsync(Cancel),
-            await db.SignOffRequests.BypassTenantFilter().SumAsync(r => r.Version, Cancel));
+            await db.SignOffRequests.BypassTenantFilter().SumAsync(r => r.Version, Cancel),
+            await db.ServiceAccounts.BypassTenantFilter().CountAsync(Cancel),
+            await db.ServiceAccounts.BypassTenantFilter().SumAsync(a => a.Version, Cancel),
+            await db.ServiceAccountTokens.BypassTenantFilter().CountAsync(Cancel),
+            await db.ServiceAccountTokens.BypassTenantFilter().CountAsync(t => t.RevokedAt != null, Cancel),
+            await db.Users.CountAsync(Cancel));
     }
 }
 
@@ -166,4 +171,9 @@ internal sealed record DatabaseState(
     int Tuples,
     int TupleChanges,
     int SignOffRequests,
-    long SignOffRequestVersions);
+    long SignOffRequestVersions,
+    int ServiceAccounts,
+    long ServiceAccountVersions,
+    int ServiceAccountTokens,
+    int RevokedServiceAccountTokens,
+    int Users);

@@ -40,6 +40,14 @@ public sealed class ApiWorld : IAsyncLifetime
     /// <summary>An agent's Done on another item of the project, waiting for a person's confirmation.</summary>
     internal Guid SignOffRequest { get; private set; }
 
+    /// <summary>Acme's service account "World bot", with one live token (<see cref="ServiceAccountToken"/>).</summary>
+    internal Guid ServiceAccount { get; private set; }
+
+    internal Guid ServiceAccountToken { get; private set; }
+
+    /// <summary>An expiry a service account may have: a month from now.</summary>
+    internal static string Expiry => DateTime.UtcNow.AddDays(30).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
     public async ValueTask InitializeAsync()
     {
         App = await TestApp.StartAsync();
@@ -63,6 +71,13 @@ public sealed class ApiWorld : IAsyncLifetime
         var role = await Ada.Client.PostAsJsonAsync($"{ApiTestKit.OrgPath(Ada.OrgId)}/role-templates", new { name = "Reviewer", permissions = new[] { "update_checklists" } }, ApiTestKit.Cancel);
         Assert.Equal(HttpStatusCode.Created, role.StatusCode);
         RoleTemplate = (await role.ReadJsonAsync()).GetProperty("id").GetGuid();
+
+        var account = await Ada.Client.PostAsJsonAsync($"{ApiTestKit.OrgPath(Ada.OrgId)}/service-accounts", new { name = "World bot", roleTemplateId = RoleTemplate, expiresAt = DateTime.UtcNow.AddDays(30) }, ApiTestKit.Cancel);
+        Assert.Equal(HttpStatusCode.Created, account.StatusCode);
+        ServiceAccount = (await account.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var token = await Ada.Client.PostAsJsonAsync($"{ApiTestKit.OrgPath(Ada.OrgId)}/service-accounts/{ServiceAccount}/tokens", new { name = "ci" }, ApiTestKit.Cancel);
+        Assert.Equal(HttpStatusCode.Created, token.StatusCode);
+        ServiceAccountToken = (await token.ReadJsonAsync()).GetProperty("token").GetProperty("id").GetGuid();
 
         await using var scope = App.App.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<EngineeringFramework.Core.Tenancy.TenantContext>().Set(Ada.OrgId);
@@ -94,6 +109,9 @@ public sealed class ApiWorld : IAsyncLifetime
         .Replace("{role}", RoleTemplate.ToString(), StringComparison.Ordinal)
         .Replace("{check}", FrameworkCheck.ToString(), StringComparison.Ordinal)
         .Replace("{signoff}", SignOffRequest.ToString(), StringComparison.Ordinal)
+        .Replace("{satoken}", ServiceAccountToken.ToString(), StringComparison.Ordinal)
+        .Replace("{sa}", ServiceAccount.ToString(), StringComparison.Ordinal)
+        .Replace("{expiry}", Expiry, StringComparison.Ordinal)
         .Replace("{admin}", Ada.UserId.ToString(), StringComparison.Ordinal)
         .Replace("{member}", Mallory.UserId.ToString(), StringComparison.Ordinal);
 
