@@ -79,8 +79,35 @@ try {
     arguments: { organization_id: org.id, project_id: project.project.id, item_id: item.id, version: item.version, status: "InProgress" },
   });
   check("a stale version is refused", stale.isError === true);
-
   await client.close();
+
+  // A service account's token (no OAuth flow) on the same MCP server: an agent under the sign-off policy.
+  const role = await api("POST", `/api/v1/organizations/${org.id}/role-templates`, { name: "Pipelines", permissions: ["update_checklists"] });
+  const expiresAt = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
+  const account = await api("POST", `/api/v1/organizations/${org.id}/service-accounts`, { name: "Smoke CI", roleTemplateId: role.id, expiresAt });
+  const token = await api("POST", `/api/v1/organizations/${org.id}/service-accounts/${account.id}/tokens`, { name: "smoke" });
+  const bot = new Client({ name: "ci-pipeline", version: "1.0.0" });
+  await bot.connect(new StreamableHTTPClientTransport(new URL("/mcp", base), { requestInit: { headers: { authorization: `Bearer ${token.secret}` } } }));
+  const botWhoami = await bot.callTool({ name: "whoami", arguments: {} });
+  const botChecklist = await bot.callTool({ name: "get_checklist", arguments: { organization_id: org.id, project_id: project.project.id } });
+  const botItem = botChecklist.structuredContent?.categories?.[0]?.subcategories?.[0]?.items?.[1];
+  const botDone = await bot.callTool({
+    name: "update_checklist_item",
+    arguments: { organization_id: org.id, project_id: project.project.id, item_id: botItem.id, version: botItem.version, status: "Done", rationale: "The smoke run passed." },
+  });
+  check(
+    "a service account's token works on MCP, and its Done waits for a person",
+    botWhoami.structuredContent?.organizations?.[0]?.id === org.id && botDone.structuredContent?.awaitingConfirmation === "Done",
+    JSON.stringify(botDone.content?.[0]),
+  );
+  await bot.close();
+  await api("POST", `/api/v1/organizations/${org.id}/service-accounts/${account.id}/tokens/${token.token.id}/revoke`);
+  const refused = await fetch(new URL("/mcp", base), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token.secret}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+  });
+  check("a revoked service account token is refused on the next request", refused.status === 401, String(refused.status));
 } catch (error) {
   check("smoke run", false, error?.stack ?? String(error));
 }
