@@ -100,6 +100,7 @@ public sealed partial class AccessibilityTests
                 $"/orgs/{org}/role-templates/drift",
                 $"/orgs/{org}/settings",
                 $"/orgs/{org}/settings/github",
+                $"/orgs/{org}/service-accounts",
                 "/Manage",
                 "/Manage/ChangePassword",
                 "/Manage/ChangeEmail",

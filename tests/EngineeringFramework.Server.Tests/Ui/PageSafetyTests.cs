@@ -65,6 +65,7 @@ public sealed partial class PageSafetyTests
             $"/orgs/{orgId}/search?q=charter",
             $"/orgs/{orgId}/framework/threat-model-completed",
             $"/orgs/{orgId}/settings",
+            $"/orgs/{orgId}/service-accounts",
             roles,
             Page.LocalPath(role.Headers.Location)!,
             $"{roles}/drift",
