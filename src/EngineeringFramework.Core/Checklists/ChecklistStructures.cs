@@ -48,7 +48,8 @@ internal sealed record ItemPlace(
     int Order,
     bool Optional,
     string? TemplateSlug,
-    DateTime? RetiredAt)
+    DateTime? RetiredAt,
+    int? ReviewIntervalDays = null)
 {
     /// <summary>Position in framework order among the project's items (set when the structure is built).</summary>
     public int Rank { get; init; }
