@@ -32,7 +32,7 @@ internal static class ChecklistReader
         EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IQueryable<ItemState>>>((db, projectId, status, assignee, dueBefore, overdue, today) =>
             from i in db.ChecklistItems.AsNoTracking()
             where ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today)
-            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt))));
+            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays))));
 
     /// <summary>
     /// The project and what can change of the matching items in one statement, the items as one UTF-8 value built by
@@ -46,7 +46,7 @@ internal static class ChecklistReader
                     .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
                     .GroupBy(i => i.ProjectId)
                     .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
-                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt)))))
+                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays)))))
                     .FirstOrDefault()))
                 .FirstOrDefault())));
 
@@ -57,7 +57,7 @@ internal static class ChecklistReader
             where i.ProjectId == projectId
             select new ItemPlace(
                 i.Id, i.CategorySlug, i.CategoryName, i.CategoryOrder, i.SubcategorySlug, i.SubcategoryName, i.SubcategoryOrder,
-                i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.RetiredAt, i.ReviewIntervalDays)));
+                i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.RetiredAt)));
 
     /// <summary>
     /// The project and its rows matching <paramref name="filter"/> (after <paramref name="after"/>, when given), in
@@ -95,11 +95,11 @@ internal static class ChecklistReader
             // An item deleted after the structure was read has no place any more: it is gone, leave it out.
             if (structure.TryGet(s.Id, out var place) && (after is null || after.IsBefore(place)))
             {
-                var (reviewDueOn, stale) = ChecklistItemView.Review(s.Status, place.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, place.RetiredAt, now);
+                var (reviewDueOn, stale) = ChecklistItemView.Review(s.Status, s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, place.RetiredAt, now);
                 slots[place.Rank] = new ItemRow(place, new ChecklistItemView(
                     place.Id, place.ItemSlug, place.Name, place.Order, place.Optional, place.TemplateSlug, s.Status, s.NotApplicableReason, s.Notes,
                     s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt, s.AwaitingStatus,
-                    place.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, reviewDueOn, stale));
+                    s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, reviewDueOn, stale));
             }
         }
 
@@ -223,7 +223,11 @@ internal static class ChecklistReader
 
     internal sealed record SqliteChecklistRow(ProjectRow Project, byte[]? States);
 
-    /// <summary>What a checklist read takes from the database for each item, every time.</summary>
+    /// <summary>
+    /// What a checklist read takes from the database for each item, every time. The review interval is read here rather
+    /// than kept with the cached <see cref="ItemPlace"/>: staleness must never lag behind the stored row, whatever path
+    /// changed it.
+    /// </summary>
     internal sealed record ItemState(
         Guid Id,
         ChecklistItemStatus Status,
@@ -238,7 +242,8 @@ internal static class ChecklistReader
         DateTime? DefinitionChangedAt,
         ChecklistItemStatus? AwaitingStatus,
         DateTime? CompletedAt = null,
-        DateTime? ReviewedAt = null);
+        DateTime? ReviewedAt = null,
+        int? ReviewIntervalDays = null);
 
     internal sealed record ItemRow(ItemPlace Place, ChecklistItemView Item);
 }

@@ -48,8 +48,7 @@ internal sealed record ItemPlace(
     int Order,
     bool Optional,
     string? TemplateSlug,
-    DateTime? RetiredAt,
-    int? ReviewIntervalDays = null)
+    DateTime? RetiredAt)
 {
     /// <summary>Position in framework order among the project's items (set when the structure is built).</summary>
     public int Rank { get; init; }

@@ -51,7 +51,8 @@ internal static class SqliteItemStates
         DateTime? definitionChangedAt,
         ChecklistItemStatus? awaitingStatus,
         DateTime? completedAt,
-        DateTime? reviewedAt)
+        DateTime? reviewedAt,
+        int? reviewIntervalDays)
         => throw new NotSupportedException("Only for queries: SQLite evaluates it.");
 
     /// <summary>The text as its UTF-8 bytes, without a copy into a .NET string and back. SQL only: EF Core translates it.</summary>
@@ -96,8 +97,15 @@ internal static class SqliteItemStates
             var completedAt = OptionalTime(ref reader);
             var reviewedAt = OptionalTime(ref reader);
             Next(ref reader);
+            int? reviewIntervalDays = reader.TokenType switch
+            {
+                JsonTokenType.Null => null,
+                JsonTokenType.Number when reader.TryGetInt32(out var days) => days,
+                _ => throw Malformed(),
+            };
+            Next(ref reader);
             Expect(ref reader, JsonTokenType.EndArray);
-            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus, completedAt, reviewedAt));
+            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus, completedAt, reviewedAt, reviewIntervalDays));
         }
 
         return states;
