@@ -25,6 +25,7 @@ internal static class ChecklistCopier
                 item.Order,
                 item.Optional,
                 item.TemplateSlug,
+                item.ReviewIntervalDays,
                 SubcategorySlug = subcategory.Slug,
                 SubcategoryName = subcategory.Name,
                 SubcategoryOrder = subcategory.Order,
@@ -52,6 +53,7 @@ internal static class ChecklistCopier
                 Order = r.Order,
                 Optional = r.Optional,
                 TemplateSlug = r.TemplateSlug,
+                ReviewIntervalDays = r.ReviewIntervalDays,
                 UpdatedAt = now,
             })
             .ToList();

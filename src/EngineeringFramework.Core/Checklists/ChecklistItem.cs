@@ -74,6 +74,46 @@ public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
     public Guid? UpdatedByUserId { get; set; }
 
     /// <summary>
+    /// Copied from the framework item's <c>reviewIntervalDays</c> (and replaced by an upgrade): once Done, the item should
+    /// be reviewed again every this many days. Null: no periodic review.
+    /// </summary>
+    public int? ReviewIntervalDays { get; set; }
+
+    /// <summary>
+    /// When the item last became Done or Not applicable, whatever the path (an edit, a batch, a confirmed sign-off);
+    /// null while it is neither. Kept by <see cref="ChangeStatus"/>.
+    /// </summary>
+    public DateTime? CompletedAt { get; set; }
+
+    /// <summary>When someone last confirmed, without changing it, that the Done item still holds (<c>ReviewSchedule</c>).</summary>
+    public DateTime? ReviewedAt { get; set; }
+
+    /// <summary>
+    /// Sets the status and keeps <see cref="CompletedAt"/> in step with it: stamped when the item becomes Done or Not
+    /// applicable from another status (a new completion; an earlier review no longer counts), cleared when it leaves them.
+    /// Every path that sets a status goes through here, so the review schedule cannot be skipped by one of them.
+    /// </summary>
+    internal void ChangeStatus(ChecklistItemStatus status, DateTime now)
+    {
+        if (status == Status)
+        {
+            return;
+        }
+
+        Status = status;
+        if (ReviewSchedule.IsFinished(status))
+        {
+            CompletedAt = now;
+        }
+        else
+        {
+            CompletedAt = null;
+        }
+
+        ReviewedAt = null;
+    }
+
+    /// <summary>
     /// Optimistic concurrency token, bumped on every save by <see cref="Data.AppDbContext"/>. A portable
     /// counter rather than a provider row version, so SQLite and PostgreSQL behave the same.
     /// </summary>

@@ -29,7 +29,7 @@ internal static class ChecklistItemChangeSet
     private static readonly JsonSerializerOptions HistoryJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <returns>The changes, empty when the request matches the item's current state (then nothing is touched).</returns>
-    public static JsonObject Apply(ChecklistItem item, IChecklistItemChange change)
+    public static JsonObject Apply(ChecklistItem item, IChecklistItemChange change, DateTime now)
     {
         var changes = new JsonObject();
         var reason = change.Status == ChecklistItemStatus.NotApplicable ? change.NotApplicableReason?.Trim() : null;
@@ -39,7 +39,7 @@ internal static class ChecklistItemChangeSet
         if (item.Status != change.Status)
         {
             changes["status"] = FromTo(item.Status.ToString(), change.Status.ToString());
-            item.Status = change.Status;
+            item.ChangeStatus(change.Status, now);
         }
 
         if (item.NotApplicableReason != reason)

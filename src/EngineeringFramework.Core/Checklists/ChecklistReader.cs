@@ -32,7 +32,7 @@ internal static class ChecklistReader
         EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IQueryable<ItemState>>>((db, projectId, status, assignee, dueBefore, overdue, today) =>
             from i in db.ChecklistItems.AsNoTracking()
             where ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today)
-            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus))));
+            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays))));
 
     /// <summary>
     /// The project and what can change of the matching items in one statement, the items as one UTF-8 value built by
@@ -46,7 +46,7 @@ internal static class ChecklistReader
                     .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
                     .GroupBy(i => i.ProjectId)
                     .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
-                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus)))))
+                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays)))))
                     .FirstOrDefault()))
                 .FirstOrDefault())));
 
@@ -64,8 +64,9 @@ internal static class ChecklistReader
     /// framework order; a null project when the project is not found.
     /// </summary>
     private static async Task<(ProjectRow? Project, List<ItemRow> Rows)> ReadRowsAsync(
-        AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateOnly today, ChecklistItemCursor? after, CancellationToken cancellationToken)
+        AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateTime now, ChecklistItemCursor? after, CancellationToken cancellationToken)
     {
+        var today = DateOnly.FromDateTime(now);
         var (project, states) = db is SqliteAppDbContext
             ? await ReadSqliteAsync(db, projectId, filter, today, cancellationToken)
             : await ReadColumnsAsync(db, projectId, filter, today, cancellationToken);
@@ -94,9 +95,11 @@ internal static class ChecklistReader
             // An item deleted after the structure was read has no place any more: it is gone, leave it out.
             if (structure.TryGet(s.Id, out var place) && (after is null || after.IsBefore(place)))
             {
+                var (reviewDueOn, stale) = ChecklistItemView.Review(s.Status, s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, place.RetiredAt, now);
                 slots[place.Rank] = new ItemRow(place, new ChecklistItemView(
                     place.Id, place.ItemSlug, place.Name, place.Order, place.Optional, place.TemplateSlug, s.Status, s.NotApplicableReason, s.Notes,
-                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt, s.AwaitingStatus));
+                    s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt, s.AwaitingStatus,
+                    s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, reviewDueOn, stale));
             }
         }
 
@@ -136,18 +139,19 @@ internal static class ChecklistReader
     }
 
     /// <summary>The project and its items matching <paramref name="filter"/>, in framework order; null when the project is not found.</summary>
-    public static async Task<ProjectChecklist?> ReadAsync(AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateOnly today, CancellationToken cancellationToken)
+    /// <param name="now">UTC: today for the overdue filter, and the moment a review counts as overdue.</param>
+    public static async Task<ProjectChecklist?> ReadAsync(AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateTime now, CancellationToken cancellationToken)
     {
-        var (project, rows) = await ReadRowsAsync(db, structures, projectId, filter, today, null, cancellationToken);
+        var (project, rows) = await ReadRowsAsync(db, structures, projectId, filter, now, null, cancellationToken);
         return project is null ? null : new ProjectChecklist(projectId, project.Name, project.Status, project.FrameworkVersionId, Group(rows));
     }
 
     /// <summary>One page of the project's matching items, flat, in framework order after <paramref name="after"/>; null when the project is not found.</summary>
-    public static async Task<ChecklistItemPage?> ReadPageAsync(AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateOnly today, int limit, ChecklistItemCursor? after, CancellationToken cancellationToken)
+    public static async Task<ChecklistItemPage?> ReadPageAsync(AppDbContext db, ChecklistStructures structures, Guid projectId, ChecklistFilter filter, DateTime now, int limit, ChecklistItemCursor? after, CancellationToken cancellationToken)
     {
         // A checklist is bounded by the framework's size (at most 2,000 items), so the page is cut in memory from
         // the filtered rows, ordered exactly as the grouped read orders them.
-        var (project, rows) = await ReadRowsAsync(db, structures, projectId, filter, today, after, cancellationToken);
+        var (project, rows) = await ReadRowsAsync(db, structures, projectId, filter, now, after, cancellationToken);
         if (project is null)
         {
             return null;
@@ -219,7 +223,11 @@ internal static class ChecklistReader
 
     internal sealed record SqliteChecklistRow(ProjectRow Project, byte[]? States);
 
-    /// <summary>What a checklist read takes from the database for each item, every time.</summary>
+    /// <summary>
+    /// What a checklist read takes from the database for each item, every time. The review interval is read here rather
+    /// than kept with the cached <see cref="ItemPlace"/>: staleness must never lag behind the stored row, whatever path
+    /// changed it.
+    /// </summary>
     internal sealed record ItemState(
         Guid Id,
         ChecklistItemStatus Status,
@@ -232,7 +240,10 @@ internal static class ChecklistReader
         Guid? UpdatedByUserId,
         long Version,
         DateTime? DefinitionChangedAt,
-        ChecklistItemStatus? AwaitingStatus);
+        ChecklistItemStatus? AwaitingStatus,
+        DateTime? CompletedAt = null,
+        DateTime? ReviewedAt = null,
+        int? ReviewIntervalDays = null);
 
     internal sealed record ItemRow(ItemPlace Place, ChecklistItemView Item);
 }

@@ -54,8 +54,19 @@ public sealed record ChecklistItemView(
     long Version,
     DateTime? RetiredAt = null,
     DateTime? DefinitionChangedAt = null,
-    ChecklistItemStatus? AwaitingConfirmation = null)
+    ChecklistItemStatus? AwaitingConfirmation = null,
+    int? ReviewIntervalDays = null,
+    DateTime? CompletedAt = null,
+    DateTime? ReviewedAt = null,
+    DateOnly? ReviewDueOn = null,
+    StaleReason? StaleReason = null)
 {
+    /// <summary>
+    /// The item is Done but should be looked at again (<see cref="StaleReason"/> says why; see <see cref="ReviewSchedule"/>).
+    /// Its status is unchanged and progress still counts it as done.
+    /// </summary>
+    public bool Stale => StaleReason is not null;
+
     /// <summary>Retired by a framework upgrade: no longer in the project's framework, kept read-only with its history, not counted in progress.</summary>
     /// <remarks>Not serialized: <see cref="RetiredAt"/> says the same on the wire.</remarks>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -66,9 +77,27 @@ public sealed record ChecklistItemView(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool DefinitionChangedSinceDone => DefinitionChangedAt is not null;
 
-    internal static ChecklistItemView Of(ChecklistItem i) => new(
-        i.Id, i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId,
-        i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version, i.RetiredAt, i.DefinitionChangedAt, i.AwaitingStatus);
+    internal static ChecklistItemView Of(ChecklistItem i, DateTime now)
+    {
+        var (dueOn, stale) = Review(i.Status, i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, i.RetiredAt, now);
+        return new(
+            i.Id, i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId,
+            i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version, i.RetiredAt, i.DefinitionChangedAt, i.AwaitingStatus,
+            i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, dueOn, stale);
+    }
+
+    /// <summary>The review's due date and staleness; a retired item is read-only and outside progress, so never stale.</summary>
+    internal static (DateOnly? DueOn, StaleReason? Stale) Review(
+        ChecklistItemStatus status, int? intervalDays, DateTime? completedAt, DateTime? reviewedAt, DateTime? retiredAt, DateTime now)
+    {
+        if (retiredAt is not null)
+        {
+            return (null, null);
+        }
+
+        var due = ReviewSchedule.DueAt(status, intervalDays, completedAt, reviewedAt);
+        return (due is { } d ? DateOnly.FromDateTime(d) : null, ReviewSchedule.Staleness(due, now));
+    }
 }
 
 public sealed record ChecklistSubcategoryView(string Slug, string Name, int Order, IReadOnlyList<ChecklistItemView> Items);

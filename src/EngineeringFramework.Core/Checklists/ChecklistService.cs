@@ -34,8 +34,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         await db.Database.OpenConnectionAsync(cancellationToken);
         await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
         tenant.Set(organizationId);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return await ChecklistReader.ReadAsync(db, structures, projectId, filter ?? ChecklistFilter.None, today, cancellationToken) ?? throw new NotFoundException(ProjectWhat);
+        return await ChecklistReader.ReadAsync(db, structures, projectId, filter ?? ChecklistFilter.None, time.GetUtcNow().UtcDateTime, cancellationToken) ?? throw new NotFoundException(ProjectWhat);
     }
 
     /// <summary>The project's items matching the request's filter, flat and paged (keyset on framework order).</summary>
@@ -45,9 +44,8 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         await db.Database.OpenConnectionAsync(cancellationToken);
         await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
         tenant.Set(organizationId);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var after = request.Cursor is not null && ChecklistItemCursor.TryDecode(request.Cursor, out var cursor) ? cursor : null;
-        return await ChecklistReader.ReadPageAsync(db, structures, projectId, request.Filter ?? ChecklistFilter.None, today, request.Limit, after, cancellationToken)
+        return await ChecklistReader.ReadPageAsync(db, structures, projectId, request.Filter ?? ChecklistFilter.None, time.GetUtcNow().UtcDateTime, request.Limit, after, cancellationToken)
             ?? throw new NotFoundException(ProjectWhat);
     }
 
@@ -78,7 +76,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
         var i = row.Item;
         return new ChecklistItemDetails(
             projectId,
-            ChecklistItemView.Of(i),
+            ChecklistItemView.Of(i, time.GetUtcNow().UtcDateTime),
             i.CategorySlug,
             i.CategoryName,
             i.SubcategorySlug,
@@ -154,7 +152,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             }
 
             var statusChanged = request.Status != item.Status;
-            var diff = ChecklistItemChangeSet.Apply(item, request);
+            var diff = ChecklistItemChangeSet.Apply(item, request, now);
 
             // Whoever sets the status of an item flagged by an upgrade has seen the new definition: the review is done.
             if (item.DefinitionChangedAt is not null && asked is null)
@@ -232,7 +230,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             throw new ConflictException("A checklist item changed while this update was being saved; read it again and reapply your change.");
         }
 
-        return [.. changes.Select(c => ChecklistItemView.Of(items[c.ItemId]))];
+        return [.. changes.Select(c => ChecklistItemView.Of(items[c.ItemId], now))];
     }
 
     /// <summary>Only a newly chosen assignee must be a member (one query for the whole batch); an unchanged one is left alone.</summary>

@@ -10,6 +10,6 @@ public static class ChecklistsServiceCollectionExtensions
     {
         services.TryAddScoped<MarkdownRenderer>();
         services.TryAddSingleton<ChecklistStructures>();
-        return services.AddScoped<ChecklistService>().AddScoped<SignOff.SignOffService>().AddScoped<SignOff.AgentPolicyService>();
+        return services.AddScoped<ChecklistService>().AddScoped<ItemReviewService>().AddScoped<SignOff.SignOffService>().AddScoped<SignOff.AgentPolicyService>();
     }
 }

@@ -49,7 +49,10 @@ internal static class SqliteItemStates
         Guid? updatedByUserId,
         long version,
         DateTime? definitionChangedAt,
-        ChecklistItemStatus? awaitingStatus)
+        ChecklistItemStatus? awaitingStatus,
+        DateTime? completedAt,
+        DateTime? reviewedAt,
+        int? reviewIntervalDays)
         => throw new NotSupportedException("Only for queries: SQLite evaluates it.");
 
     /// <summary>The text as its UTF-8 bytes, without a copy into a .NET string and back. SQL only: EF Core translates it.</summary>
@@ -91,9 +94,18 @@ internal static class SqliteItemStates
             var version = reader.GetInt64();
             var definitionChangedAt = OptionalTime(ref reader);
             var awaitingStatus = OptionalStatus(ref reader);
+            var completedAt = OptionalTime(ref reader);
+            var reviewedAt = OptionalTime(ref reader);
+            Next(ref reader);
+            int? reviewIntervalDays = reader.TokenType switch
+            {
+                JsonTokenType.Null => null,
+                JsonTokenType.Number when reader.TryGetInt32(out var days) => days,
+                _ => throw Malformed(),
+            };
             Next(ref reader);
             Expect(ref reader, JsonTokenType.EndArray);
-            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus));
+            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus, completedAt, reviewedAt, reviewIntervalDays));
         }
 
         return states;

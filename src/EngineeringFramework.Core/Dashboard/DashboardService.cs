@@ -19,6 +19,9 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
     private const ChecklistItemStatus Done = ChecklistItemStatus.Done;
     private const ChecklistItemStatus NotApplicable = ChecklistItemStatus.NotApplicable;
 
+    /// <summary>How many stale items the dashboard lists; the rest are counted.</summary>
+    public const int MaxStaleItems = 50;
+
     public async Task<OrganizationDashboard> GetAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
     {
         await authorizer.EnsureAsync(caller, "can_view", Fga.Organization(organizationId), "can_view", "Organization", cancellationToken);
@@ -66,7 +69,38 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
             .ToList();
         var overall = StatsOf([.. current.Select(p => p.Id)]);
         var trend = await TrendAsync(db.Projects.Where(p => p.Status != ProjectStatus.Archived), today, cancellationToken);
-        return new OrganizationDashboard(today, overall, departmentStandings, standings, trend);
+        var (stale, staleCount) = await StaleAsync(cancellationToken);
+        return new OrganizationDashboard(today, overall, departmentStandings, standings, trend, stale, staleCount);
+    }
+
+    /// <summary>
+    /// Done items past their review date in projects that are not archived (an archived project's checklist is read-only,
+    /// so no one could mark them reviewed), retired items left out. Every member may view every project of the organization
+    /// (project can_view is can_view from organization, checked above), and the tenant filter keeps other organizations out.
+    /// </summary>
+    /// <remarks>
+    /// The due moment is computed here rather than in SQL: date arithmetic over two columns translates differently on
+    /// SQLite (whose dates are stored text) and PostgreSQL, and the candidates are only the Done items that have an
+    /// interval, one narrow row each. <see cref="ReviewSchedule"/> stays the one definition of "stale".
+    /// </remarks>
+    private async Task<(List<StaleItem> Items, int Count)> StaleAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidates = await (
+            from i in db.ChecklistItems.AsNoTracking()
+            join p in db.Projects.AsNoTracking() on i.ProjectId equals p.Id
+            where i.Status == Done && i.ReviewIntervalDays != null && i.RetiredAt == null && p.Status != ProjectStatus.Archived
+            select new { i.ProjectId, ProjectName = p.Name, i.Id, i.ItemSlug, i.Name, i.Status, i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt })
+            .ToListAsync(cancellationToken);
+        var stale = candidates
+            .Select(c => (Row: c, Due: ReviewSchedule.DueAt(c.Status, c.ReviewIntervalDays, c.CompletedAt, c.ReviewedAt)))
+            .Where(c => ReviewSchedule.Staleness(c.Due, now) is not null)
+            .OrderBy(c => c.Due).ThenBy(c => c.Row.ProjectName, StringComparer.Ordinal).ThenBy(c => c.Row.ItemSlug, StringComparer.Ordinal)
+            .ToList();
+        return (
+            [.. stale.Take(MaxStaleItems).Select(c => new StaleItem(
+                c.Row.ProjectId, c.Row.ProjectName, c.Row.Id, c.Row.ItemSlug, c.Row.Name, DateOnly.FromDateTime(c.Due!.Value), StaleReason.ReviewOverdue))],
+            stale.Count);
     }
 
     /// <summary>The project's required items complete, week by week over the last twelve weeks.</summary>

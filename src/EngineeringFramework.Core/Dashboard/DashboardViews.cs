@@ -18,16 +18,23 @@ public sealed record ProjectStanding(Guid Id, string Name, Guid DepartmentId, Pr
 /// </summary>
 public sealed record ProgressPoint(DateOnly Date, int Complete, int Required, int Percent);
 
+/// <summary>A Done item due for review (<c>ReviewSchedule</c>): still done, still counted, but worth a look.</summary>
+public sealed record StaleItem(Guid ProjectId, string ProjectName, Guid ItemId, string ItemSlug, string ItemName, DateOnly ReviewDueOn, Checklists.StaleReason Reason);
+
 /// <summary>
 /// The organization at a glance. <see cref="Departments"/> and <see cref="Trend"/> cover projects that are not archived
 /// (an archived project is finished business, read-only); <see cref="Projects"/> lists every project with its own figures.
+/// <see cref="StaleItems"/> lists the first <see cref="DashboardService.MaxStaleItems"/> stale items of projects that are
+/// not archived, longest overdue first; <see cref="StaleCount"/> counts them all.
 /// </summary>
 public sealed record OrganizationDashboard(
     DateOnly Today,
     WorkStats Overall,
     IReadOnlyList<DepartmentStanding> Departments,
     IReadOnlyList<ProjectStanding> Projects,
-    IReadOnlyList<ProgressPoint> Trend);
+    IReadOnlyList<ProgressPoint> Trend,
+    IReadOnlyList<StaleItem> StaleItems,
+    int StaleCount);
 
 /// <summary>One project's progress over time, one point a week, the last one today.</summary>
 public sealed record ProjectProgressHistory(Guid ProjectId, IReadOnlyList<ProgressPoint> Trend);

@@ -26,7 +26,7 @@ public sealed class ExportService(AppDbContext db, TenantContext tenant, Authori
         await authorizer.EnsureAsync(caller, "can_view", Fga.Project(projectId), "can_view", ProjectWhat, cancellationToken);
         tenant.Set(organizationId);
         var now = time.GetUtcNow();
-        var checklist = await ChecklistReader.ReadAsync(db, structures, projectId, ChecklistFilter.None, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken)
+        var checklist = await ChecklistReader.ReadAsync(db, structures, projectId, ChecklistFilter.None, now.UtcDateTime, cancellationToken)
             ?? throw new NotFoundException(ProjectWhat);
         var project = await db.Projects.AsNoTracking()
             .Where(p => p.Id == projectId)

@@ -47,6 +47,7 @@ internal static class UpgradePlanner
             FrameworkDiffer.Note(aspects, definitionChanged, FrameworkAspect.DefinitionChanged);
             FrameworkDiffer.Note(aspects, existing.Optional != item.Optional, FrameworkAspect.OptionalChanged);
             FrameworkDiffer.Note(aspects, existing.TemplateSlug != item.TemplateSlug, FrameworkAspect.TemplateChanged);
+            FrameworkDiffer.Note(aspects, existing.ReviewIntervalDays != item.ReviewIntervalDays, FrameworkAspect.ReviewIntervalChanged);
 
             var finished = existing.Status is ChecklistItemStatus.Done or ChecklistItemStatus.NotApplicable;
             var outcome = existing.RetiredAt is not null ? UpgradeOutcome.Restored
@@ -105,7 +106,7 @@ internal static class UpgradePlanner
                     item.RetiredAt = now;
                     break;
                 case UpgradeOutcome.Reset:
-                    item.Status = ChecklistItemStatus.NotStarted;
+                    item.ChangeStatus(ChecklistItemStatus.NotStarted, now);
                     item.NotApplicableReason = null;
                     item.DefinitionChangedAt = null;
                     break;
@@ -149,6 +150,10 @@ internal static class UpgradePlanner
         item.Order = target.Item.Order;
         item.Optional = target.Item.Optional;
         item.TemplateSlug = target.Item.TemplateSlug;
+
+        // The framework decides how often an item is reviewed: a kept item takes the new interval (counted from its
+        // completion or last review as before), so shortening it can make a Done item due at once; its status stays.
+        item.ReviewIntervalDays = target.Item.ReviewIntervalDays;
         return item;
     }
 

@@ -9,6 +9,12 @@ internal sealed record FrameworkLimits
 {
     public static FrameworkLimits Default { get; } = new();
 
+    /// <summary>
+    /// The longest <c>reviewIntervalDays</c> an item may ask for: ten years. A part of the format rather than a tunable
+    /// bound (organization archives and stored versions check the same range), so a constant.
+    /// </summary>
+    public const int MaxReviewIntervalDays = 3650;
+
     /// <summary>Maximum size of <c>framework.yml</c>.</summary>
     public long MaxYamlBytes { get; init; } = 1024 * 1024;
 

@@ -58,7 +58,7 @@ public sealed class MyWorkService(AppDbContext db, TenantContext tenant, Authori
             .Take(MaxItems)
             .ToListAsync(cancellationToken);
         var groups = rows
-            .Select(r => new MyWorkItem(r.Item.ProjectId, r.ProjectName, r.Item.CategoryName, r.Item.SubcategoryName, DueOf(r.Item, today), ChecklistItemView.Of(r.Item)))
+            .Select(r => new MyWorkItem(r.Item.ProjectId, r.ProjectName, r.Item.CategoryName, r.Item.SubcategoryName, DueOf(r.Item, today), ChecklistItemView.Of(r.Item, time.GetUtcNow().UtcDateTime)))
             .GroupBy(i => i.Due)
             .OrderBy(g => g.Key)
             .Select(g => new MyWorkGroup(g.Key, [.. g]))

@@ -74,7 +74,10 @@ public sealed record ArchivedChecklistItem(
     DateTime UpdatedAt,
     string? UpdatedByEmail,
     DateTime? RetiredAt = null,
-    DateTime? DefinitionChangedAt = null) : IChecklistItemChange
+    DateTime? DefinitionChangedAt = null,
+    int? ReviewIntervalDays = null,
+    DateTime? CompletedAt = null,
+    DateTime? ReviewedAt = null) : IChecklistItemChange
 {
     // The item state is checked by the same rules as an update through the API; an archived item has no version yet.
     long IChecklistItemChange.Version => 1;

@@ -92,7 +92,8 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
                     .Select(i => new ArchivedChecklistItem(
                         i.Id, i.ItemSlug, i.Name, i.CategorySlug, i.CategoryName, i.CategoryOrder, i.SubcategorySlug, i.SubcategoryName, i.SubcategoryOrder,
                         i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, Email(i.AssigneeUserId), i.DueDate,
-                        [.. i.EvidenceLinks], i.UpdatedAt, Email(i.UpdatedByUserId), i.RetiredAt, i.DefinitionChangedAt))]))],
+                        [.. i.EvidenceLinks], i.UpdatedAt, Email(i.UpdatedByUserId), i.RetiredAt, i.DefinitionChangedAt,
+                        i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt))]))],
             [.. activity.Select(a => new ArchivedActivity(
                 a.ProjectId, a.ChecklistItemId, Email(a.UserId), a.Surface, a.Client, a.Action, JsonSerializer.Deserialize<JsonElement>(a.ChangesJson), a.At))],
             [.. templates.Select(t => new ArchivedRoleTemplate(t.Name, t.Description, PermissionSet.TryParse(t.PermissionsJson) ?? []))]);
@@ -311,6 +312,11 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
         UpdatedByUserId = map(item.UpdatedByEmail),
         RetiredAt = item.RetiredAt is { } retired ? Utc(retired) : null,
         DefinitionChangedAt = item.DefinitionChangedAt is { } changed ? Utc(changed) : null,
+        ReviewIntervalDays = item.ReviewIntervalDays,
+        // Archives written before review intervals carry no completion time: a finished item takes its last update, as
+        // the ReviewIntervals migration does for existing rows, so an old archive still imports and schedules reviews.
+        CompletedAt = ReviewSchedule.IsFinished(item.Status) ? Utc(item.CompletedAt ?? item.UpdatedAt) : null,
+        ReviewedAt = item.Status == ChecklistItemStatus.Done && item.ReviewedAt is { } reviewed ? Utc(reviewed) : null,
     };
 
     /// <summary>The archive's slug when it is valid and free here, otherwise one made from the name; slugs are global.</summary>

@@ -230,6 +230,7 @@ internal sealed class OrganizationArchiveValidator : AbstractValidator<Organizat
             Text(RuleFor(i => i.AssigneeEmail), L.EmailLength, required: false);
             Text(RuleFor(i => i.UpdatedByEmail), L.EmailLength, required: false);
             RuleFor(i => i.EvidenceLinks).NotNull();
+            RuleFor(i => i.ReviewIntervalDays).InclusiveBetween(1, Frameworks.FrameworkLimits.MaxReviewIntervalDays).When(i => i.ReviewIntervalDays is not null);
             // Status, reason, notes and links: the rules an update through the API or MCP obeys.
             Include(State);
         }

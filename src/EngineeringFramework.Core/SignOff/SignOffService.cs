@@ -129,7 +129,7 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
             if (item.Status != request.Status)
             {
                 changes["status"] = ChecklistItemChangeSet.FromTo(item.Status.ToString(), request.Status.ToString());
-                item.Status = request.Status;
+                item.ChangeStatus(request.Status, now);
             }
 
             if (item.NotApplicableReason != reason)

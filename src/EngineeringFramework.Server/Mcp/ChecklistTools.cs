@@ -9,7 +9,7 @@ using ModelContextProtocol.Server;
 namespace EngineeringFramework.Server.Mcp;
 
 [McpServerToolType]
-internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService checklists)
+internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService checklists, ItemReviewService reviews)
 {
     /// <remarks>
     /// Returns the <see cref="CallToolResult"/> itself, serialized once: the structured content and its text copy
@@ -17,7 +17,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
     /// a returned object serialized the checklist several times per call.
     /// </remarks>
     [McpServerTool(Name = "get_checklist", Title = "Get a project's checklist", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(CompactChecklist))]
-    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it); retired: true marks an item a framework upgrade removed (read-only, kept for the record) and definitionChangedSinceDone: true one whose definition changed after it was finished (review it, then set its status). Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
+    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it); retired: true marks an item a framework upgrade removed (read-only, kept for the record) and definitionChangedSinceDone: true one whose definition changed after it was finished (review it, then set its status); stale: true (with staleReason, e.g. ReviewOverdue, and reviewDueOn) marks a Done item whose periodic review (reviewIntervalDays, set by the framework) is overdue: it is still Done, check its evidence and call mark_item_reviewed, or update it. Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
     public Task<CallToolResult> GetChecklistAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id, from list_projects.")] Guid project_id,
@@ -34,9 +34,22 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
             return StructuredResult(new CompactChecklist(checklist.ProjectId, checklist.ProjectName, [.. checklist.Categories.Select(c => new CompactCategory(
                 c.Name,
                 [.. c.Subcategories.Select(s => new CompactSubcategory(s.Name, [.. s.Items.Select(i => compact
-                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version) { Retired = Flag(i.Retired), DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone), AwaitingConfirmation = i.AwaitingConfirmation }
+                    ? new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
+                    {
+                        Retired = Flag(i.Retired),
+                        DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone),
+                        AwaitingConfirmation = i.AwaitingConfirmation,
+                        ReviewIntervalDays = i.ReviewIntervalDays,
+                        ReviewDueOn = i.ReviewDueOn,
+                        Stale = Flag(i.Stale),
+                        StaleReason = i.StaleReason,
+                    }
                     : new CompactItem(i.Id, i.ItemSlug, i.Name, i.Status, i.Optional, i.TemplateSlug, i.Version)
                     {
+                        ReviewIntervalDays = i.ReviewIntervalDays,
+                        ReviewDueOn = i.ReviewDueOn,
+                        Stale = Flag(i.Stale),
+                        StaleReason = i.StaleReason,
                         Retired = Flag(i.Retired),
                         DefinitionChangedSinceDone = Flag(i.DefinitionChangedSinceDone),
                         AwaitingConfirmation = i.AwaitingConfirmation,
@@ -97,6 +110,16 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
                 rationale);
             return await checklists.UpdateItemAsync(caller, organization_id, project_id, item_id, request, cancellationToken);
         }, new Dictionary<string, string> { [nameof(UpdateChecklistItemRequest.EvidenceLinks)] = "evidence_link" });
+
+    [McpServerTool(Name = "mark_item_reviewed", Title = "Mark a done checklist item reviewed", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Records that a Done item was looked at again and still holds: its periodic review (reviewIntervalDays) starts over, so it is no longer stale. Nothing else changes (status, notes and evidence stay). Only for Done items; pass the item's current version (refused if someone changed it since). Only mark an item reviewed when you actually checked its evidence; the history records it as done by the user through this agent.")]
+    public Task<ChecklistItemView> MarkItemReviewedAsync(
+        [Description("The organization's id, from whoami.")] Guid organization_id,
+        [Description("The project's id.")] Guid project_id,
+        [Description("The checklist item's id.")] Guid item_id,
+        [Description("The item's current version, for optimistic concurrency.")][Range(0, long.MaxValue)] long version,
+        CancellationToken cancellationToken = default)
+        => McpErrors.Run(() => reviews.MarkReviewedAsync(http.ForOrganization(organization_id), organization_id, project_id, item_id, new MarkItemReviewedRequest(version), cancellationToken));
 }
 
 internal sealed record CompactChecklist(Guid ProjectId, string ProjectName, IReadOnlyList<CompactCategory> Categories);
@@ -137,6 +160,21 @@ internal sealed record CompactItem(Guid Id, string Slug, string Name, ChecklistI
     /// <summary>True when an upgrade changed the definition after the item was finished.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DefinitionChangedSinceDone { get; init; }
+
+    /// <summary>How often, in days, the framework asks for the item to be reviewed once Done.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ReviewIntervalDays { get; init; }
+
+    /// <summary>When a Done item with a review interval is due for review.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateOnly? ReviewDueOn { get; init; }
+
+    /// <summary>True when the Done item should be looked at again (<see cref="StaleReason"/> says why); it is still Done.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Stale { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StaleReason? StaleReason { get; init; }
 
     /// <summary>The status an agent asked for that waits for a person's confirmation (the item keeps Status meanwhile).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -33,6 +33,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         ["GetChecklist"] = new("GET", "{org}/projects/{project}/checklist", MemberMayCall: true),
         ["GetChecklistItem"] = new("GET", "{org}/projects/{project}/checklist/items/{item}", MemberMayCall: true),
         ["UpdateChecklistItem"] = new("PUT", "{org}/projects/{project}/checklist/items/{item}", """{"status":"InProgress"}"""),
+        ["MarkChecklistItemReviewed"] = new("POST", "{org}/projects/{project}/checklist/items/{item}/review"),
         ["UpdateChecklistItems"] = new("POST", "{org}/projects/{project}/checklist/batch", """{"items":[{"itemId":"{item}","version":{version},"status":"InProgress"}]}"""),
         ["ExportChecklist"] = new("GET", "{org}/projects/{project}/checklist/export?format=csv", MemberMayCall: true),
         ["ExportOrganizationReport"] = new("GET", "{org}/report?format=csv", MemberMayCall: true, NamesAnObject: false),

@@ -33,6 +33,62 @@ public sealed class ChecklistsApiTests(ApiServer server) : IClassFixture<ApiServ
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChecklistItems.BypassTenantFilter().AsNoTracking().SingleAsync(i => i.Id == itemId, Cancel);
     }
 
+    /// <summary>
+    /// Makes the item Done long ago with a 30-day review interval, as if its framework asked for one (the built-in framework
+    /// asks for none), so that it is stale now.
+    /// </summary>
+    internal static async Task MakeStaleAsync(IServiceProvider services, Guid itemId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var longAgo = DateTime.UtcNow.AddDays(-45);
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().ChecklistItems.BypassTenantFilter().Where(i => i.Id == itemId)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ChecklistItemStatus.Done).SetProperty(i => i.ReviewIntervalDays, 30).SetProperty(i => i.CompletedAt, longAgo), Cancel);
+    }
+
+    [Fact]
+    public async Task A_stale_item_says_so_and_marking_it_reviewed_with_its_ETag_clears_that_and_keeps_its_status()
+    {
+        var setup = await SetUpAsync("review");
+        var path = setup.ItemPath(setup.Items[0]);
+        await MakeStaleAsync(server.App.App.Services, setup.Items[0].GetProperty("id").GetGuid());
+
+        var read = await setup.Admin.Client.GetAsync(path, Cancel);
+        var item = (await read.ReadJsonAsync()).GetProperty("item");
+        var withoutIfMatch = await setup.Admin.Client.SendAsync(HttpMethod.Post, $"{path}/review");
+        var reviewed = await setup.Admin.Client.SendAsync(HttpMethod.Post, $"{path}/review", ifMatch: read.Headers.ETag!.Tag);
+        var body = await reviewed.ReadJsonAsync();
+        var again = await setup.Admin.Client.SendAsync(HttpMethod.Post, $"{path}/review", ifMatch: read.Headers.ETag.Tag);
+        var dashboard = await (await setup.Admin.Client.GetAsync($"{OrgPath(setup.Admin.OrgId)}/dashboard", Cancel)).ReadJsonAsync();
+
+        Assert.True(item.GetProperty("stale").GetBoolean());
+        Assert.Equal("ReviewOverdue", item.GetProperty("staleReason").GetString());
+        Assert.Equal(30, item.GetProperty("reviewIntervalDays").GetInt32());
+        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-15)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), item.GetProperty("reviewDueOn").GetString());
+        Assert.Equal(HttpStatusCode.PreconditionRequired, withoutIfMatch.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, reviewed.StatusCode);
+        Assert.False(body.GetProperty("stale").GetBoolean());
+        Assert.Equal("Done", body.GetProperty("status").GetString());
+        Assert.Equal($"\"{body.GetProperty("version").GetInt64()}\"", reviewed.Headers.ETag?.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, again.StatusCode);
+        Assert.Equal(0, dashboard.GetProperty("staleCount").GetInt32());
+        Assert.Equal(ChecklistItemStatus.Done, (await ItemInDatabaseAsync(setup.Items[0].GetProperty("id").GetGuid())).Status);
+    }
+
+    [Fact]
+    public async Task The_dashboard_lists_a_stale_item_with_its_project_and_due_date()
+    {
+        var setup = await SetUpAsync("stale-dash");
+        var itemId = setup.Items[1].GetProperty("id").GetGuid();
+        await MakeStaleAsync(server.App.App.Services, itemId);
+
+        var dashboard = await (await setup.Admin.Client.GetAsync($"{OrgPath(setup.Admin.OrgId)}/dashboard", Cancel)).ReadJsonAsync();
+
+        Assert.Equal(1, dashboard.GetProperty("staleCount").GetInt32());
+        var stale = Assert.Single(dashboard.GetProperty("staleItems").EnumerateArray());
+        Assert.Equal((itemId, setup.ProjectId, "Payments"), (stale.GetProperty("itemId").GetGuid(), stale.GetProperty("projectId").GetGuid(), stale.GetProperty("projectName").GetString()));
+        Assert.Equal("ReviewOverdue", stale.GetProperty("reason").GetString());
+    }
+
     [Fact]
     public async Task Item_read_carries_its_version_as_ETag_and_a_write_answers_the_new_one()
     {

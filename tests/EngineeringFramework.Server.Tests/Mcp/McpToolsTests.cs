@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using EngineeringFramework.Core.Authorization;
+using EngineeringFramework.Core.Checklists;
 using EngineeringFramework.Core.Data;
 using EngineeringFramework.Core.Departments;
 using EngineeringFramework.Core.McpAccess;
@@ -125,7 +126,7 @@ public sealed class McpToolsTests : IAsyncLifetime
 
         Assert.Equal(
             ["apply_project_upgrade", "compare_framework_versions", "create_project", "export_checklist", "export_organization_report", "get_checklist", "get_checklist_item", "get_project", "get_sign_off_policy", "get_template",
-                "list_departments", "list_framework_versions", "list_my_work", "list_projects", "list_sign_off_requests", "preview_project_upgrade", "search", "search_framework", "update_checklist_item", "whoami"],
+                "list_departments", "list_framework_versions", "list_my_work", "list_projects", "list_sign_off_requests", "mark_item_reviewed", "preview_project_upgrade", "search", "search_framework", "update_checklist_item", "whoami"],
             tools.Keys.Order());
         Assert.All(tools.Values, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         Assert.True(tools["get_checklist"].ProtocolTool.Annotations!.ReadOnlyHint);
@@ -182,6 +183,32 @@ public sealed class McpToolsTests : IAsyncLifetime
         var error = await ErrorOfAsync(ada, "list_projects", new() { ["organization_id"] = Guid.Empty });
 
         Assert.Contains("not found", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_stale_item_is_flagged_in_get_checklist_and_mark_item_reviewed_clears_it_recorded_as_the_agent()
+    {
+        var first = (await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project }))
+            .GetProperty("categories")[0].GetProperty("subcategories")[0].GetProperty("items")[0];
+        var itemId = first.GetProperty("id").GetGuid();
+        await Api.ChecklistsApiTests.MakeStaleAsync(app.App.Services, itemId);
+        JsonElement Item(JsonElement checklist) => checklist.GetProperty("categories").EnumerateArray()
+            .SelectMany(c => c.GetProperty("subcategories").EnumerateArray()).SelectMany(s => s.GetProperty("items").EnumerateArray())
+            .Single(i => i.GetProperty("id").GetGuid() == itemId);
+
+        var stale = Item(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project }));
+        var reviewed = await CallAsync(ada, "mark_item_reviewed", new() { ["organization_id"] = acme, ["project_id"] = project, ["item_id"] = itemId, ["version"] = stale.GetProperty("version").GetInt64() });
+        var after = Item(await CallAsync(ada, "get_checklist", new() { ["organization_id"] = acme, ["project_id"] = project }));
+
+        Assert.True(stale.GetProperty("stale").GetBoolean());
+        Assert.Equal(("ReviewOverdue", 30), (stale.GetProperty("staleReason").GetString(), stale.GetProperty("reviewIntervalDays").GetInt32()));
+        Assert.False(reviewed.GetProperty("stale").GetBoolean());
+        Assert.False(after.TryGetProperty("stale", out _));
+        Assert.Equal("Done", after.GetProperty("status").GetString());
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var entry = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ActivityEntries.BypassTenantFilter()
+            .SingleAsync(a => a.ChecklistItemId == itemId && a.Action == ItemReviewService.ReviewedAction, Cancel);
+        Assert.Equal(Surface.Mcp, entry.Surface);
     }
 
     [Fact]
@@ -332,6 +359,11 @@ public sealed class McpToolsTests : IAsyncLifetime
             if (tool == "apply_project_upgrade")
             {
                 Assert.Contains("already at this framework version", await ErrorOfAsync(ben, tool, Arguments(tool, required, inBens)), StringComparison.Ordinal);
+            }
+            else if (tool == "mark_item_reviewed")
+            {
+                // His item is not Done (an agent's Done waits for a person), so the use case refuses it past the permission check.
+                Assert.DoesNotContain("not found", await ErrorOfAsync(ben, tool, Arguments(tool, required, inBens)), StringComparison.OrdinalIgnoreCase);
             }
             else if (listed.Single(t => t.Name == tool).ProtocolTool.OutputSchema is null && tool != "whoami")
             {

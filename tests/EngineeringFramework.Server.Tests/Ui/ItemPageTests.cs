@@ -41,6 +41,40 @@ public sealed class ItemPageTests
     }
 
     [Fact]
+    public async Task A_stale_item_shows_review_due_on_checklist_and_item_and_mark_reviewed_clears_it_for_editors_only()
+    {
+        await using var app = await TestApp.StartAsync();
+        var (browser, orgId, projectId) = await UiSteps.ProjectAsync(app, "reviewer@example.test");
+        using var _ = browser;
+        var projectPath = $"/orgs/{orgId}/projects/{projectId}";
+        var item = UiSteps.ItemIds(await browser.GetAsync(projectPath))[0];
+        var path = $"{projectPath}/items/{item}";
+        await Api.ChecklistsApiTests.MakeStaleAsync(app.App.Services, item);
+        using var member = await UiSteps.JoinAsync(app, browser, orgId, "watcher@example.test");
+
+        var checklist = await browser.GetAsync(projectPath);
+        var before = await browser.GetAsync(path);
+        var asMember = await member.GetAsync(path);
+        var dashboardBefore = await member.GetAsync($"/orgs/{orgId}");
+        using var reviewed = await browser.SubmitAsync(path, "mark-reviewed", []);
+        var after = await browser.GetAsync(path);
+        var dashboard = await browser.GetAsync($"/orgs/{orgId}");
+
+        Assert.Contains(">Review due</span>", checklist.Html, StringComparison.Ordinal);
+        Assert.Contains(">Review due</span>", before.Html, StringComparison.Ordinal);
+        Assert.Contains("Mark reviewed</button>", before.Html, StringComparison.Ordinal);
+        Assert.Contains(">Review due</span>", asMember.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mark reviewed</button>", asMember.Html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, reviewed.StatusCode);
+        Assert.DoesNotContain(">Review due</span>", after.Html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"status status-done\">Done</span>", after.Html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"change-field\">reviewedAt</span>", after.Html, StringComparison.Ordinal);
+        Assert.Contains("Due for review", dashboardBefore.Html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{path}\"", dashboardBefore.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Due for review", dashboard.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Saving_a_stale_item_form_shows_the_conflict_message_and_keeps_the_other_change()
     {
         await using var app = await TestApp.StartAsync();

@@ -34,6 +34,9 @@ public enum FrameworkAspect
 
     /// <summary>A template's markdown.</summary>
     ContentChanged,
+
+    /// <summary>An item's <c>reviewIntervalDays</c> (set, removed or another number of days).</summary>
+    ReviewIntervalChanged,
 }
 
 public enum TextDiffKind
@@ -74,7 +77,9 @@ public sealed record ItemDiff(
     bool? NewOptional,
     string? OldTemplateSlug,
     string? NewTemplateSlug,
-    IReadOnlyList<TextDiffLine>? Definition);
+    IReadOnlyList<TextDiffLine>? Definition,
+    int? OldReviewIntervalDays = null,
+    int? NewReviewIntervalDays = null);
 
 /// <param name="Content">The template's line diff when <see cref="FrameworkAspect.ContentChanged"/>; otherwise null.</param>
 public sealed record TemplateDiff(

@@ -131,7 +131,7 @@ internal static class FrameworkDiffer
         {
             if (!old.TryGetValue(item.Slug, out var before))
             {
-                result.Add(new(item.Slug, FrameworkChange.Added, [], null, item.Name, null, place, null, item.Optional, null, item.TemplateSlug, null));
+                result.Add(new(item.Slug, FrameworkChange.Added, [], null, item.Name, null, place, null, item.Optional, null, item.TemplateSlug, null, null, item.ReviewIntervalDays));
                 continue;
             }
 
@@ -144,18 +144,19 @@ internal static class FrameworkDiffer
             Note(aspects, definitionChanged, FrameworkAspect.DefinitionChanged);
             Note(aspects, was.Optional != item.Optional, FrameworkAspect.OptionalChanged);
             Note(aspects, was.TemplateSlug != item.TemplateSlug, FrameworkAspect.TemplateChanged);
+            Note(aspects, was.ReviewIntervalDays != item.ReviewIntervalDays, FrameworkAspect.ReviewIntervalChanged);
             if (aspects.Count > 0)
             {
                 result.Add(new(
                     item.Slug, FrameworkChange.Changed, aspects, was.Name, item.Name, before.Place, place, was.Optional, item.Optional, was.TemplateSlug, item.TemplateSlug,
-                    definitionChanged ? Lines(was.DefinitionMarkdown, item.DefinitionMarkdown) : null));
+                    definitionChanged ? Lines(was.DefinitionMarkdown, item.DefinitionMarkdown) : null, was.ReviewIntervalDays, item.ReviewIntervalDays));
             }
         }
 
         var kept = news.Select(i => i.Item.Slug).ToHashSet(StringComparer.Ordinal);
         result.AddRange(Items(from)
             .Where(i => !kept.Contains(i.Item.Slug))
-            .Select(i => new ItemDiff(i.Item.Slug, FrameworkChange.Removed, [], i.Item.Name, null, i.Place, null, i.Item.Optional, null, i.Item.TemplateSlug, null, null)));
+            .Select(i => new ItemDiff(i.Item.Slug, FrameworkChange.Removed, [], i.Item.Name, null, i.Place, null, i.Item.Optional, null, i.Item.TemplateSlug, null, null, i.Item.ReviewIntervalDays)));
         return result;
     }
 

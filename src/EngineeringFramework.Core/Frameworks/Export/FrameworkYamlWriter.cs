@@ -54,6 +54,11 @@ internal static class FrameworkYamlWriter
         {
             Text(emitter, "templateSlug", item.TemplateSlug);
         }
+
+        if (item.ReviewIntervalDays is { } days)
+        {
+            Plain(emitter, "reviewIntervalDays", days.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static void Header(IEmitter emitter, string name, string slug, int order, string? description)

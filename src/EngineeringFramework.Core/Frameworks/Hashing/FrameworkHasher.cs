@@ -15,13 +15,18 @@ namespace EngineeringFramework.Core.Frameworks;
 /// framework   = S("engineering-framework/1") N(#categories) category* N(#templates) template*
 /// category    = S(slug) S(name) N(order) O(description) N(#subcategories) subcategory*
 /// subcategory = S(slug) S(name) N(order) O(description) N(#items) item*
-/// item        = S(slug) S(name) N(order) B(optional) O(definition markdown) O(templateSlug)
+/// item        = S(slug) S(name) N(order) B(optional) O(definition markdown) O(templateSlug) [S("reviewIntervalDays") N(days)]
 /// template    = S(slug) S(name) S(markdown)
 /// </code>
 /// <para>Categories, subcategories and items in (order, slug) order; templates by slug (ordinal). Markdown is
 /// the decoded text in <see cref="CanonicalText.Markdown"/> form (no BOM, line endings "\n"). Not included: template file paths (a storage detail;
 /// the exporter always writes templates/{slug}.md), definition files of items without hasDefinition, and any
 /// file framework.yml does not reference. A blank description counts as absent.</para>
+/// <para>The bracketed review interval is written only when the item has one: a field added after version 1 is
+/// appended that way, tagged by its name, so every framework without it keeps the hash it always had (stored versions,
+/// projects' recorded versions and GitHub sync's "unchanged" check all compare hashes) while one with it hashes
+/// differently. The tag keeps it apart from the next item, which starts with a slug and can never be that text's
+/// netstring (a slug is lowercase, no capitals).</para>
 /// </summary>
 internal static class FrameworkHasher
 {
@@ -76,6 +81,11 @@ internal static class FrameworkHasher
             writer.String(item.Optional ? "1" : "0");
             writer.Optional(item.DefinitionMarkdown is null ? null : CanonicalText.Markdown(item.DefinitionMarkdown));
             writer.Optional(item.TemplateSlug);
+            if (item.ReviewIntervalDays is { } days)
+            {
+                writer.String("reviewIntervalDays");
+                writer.Number(days);
+            }
         }
     }
 

@@ -102,7 +102,7 @@ internal sealed class FrameworkAssembler(FrameworkSource source, FrameworkLimits
             return null;
         }
 
-        return new FrameworkItem(raw.Slug, raw.Name, raw.Order.Value, raw.Optional.Value, definition, templateSlug);
+        return new FrameworkItem(raw.Slug, raw.Name, raw.Order.Value, raw.Optional.Value, definition, templateSlug, raw.ReviewIntervalDays);
     }
 
     private string? CheckTemplateReference(RawItem raw)

@@ -71,7 +71,7 @@ internal sealed class ManifestBinder(FrameworkLimits limits, FrameworkErrorList 
     private RawItem BindItem(ManifestMapping mapping, string location)
     {
         var node = new ManifestObject(
-            mapping, location, errors, limits, "name", "slug", "order", "optional", "hasDefinition", "hasTemplate", "templateSlug");
+            mapping, location, errors, limits, "name", "slug", "order", "optional", "hasDefinition", "hasTemplate", "templateSlug", "reviewIntervalDays");
         return new RawItem(
             location,
             node.Name("name"),
@@ -81,7 +81,8 @@ internal sealed class ManifestBinder(FrameworkLimits limits, FrameworkErrorList 
             node.Flag("hasDefinition"),
             node.Flag("hasTemplate"),
             node.Slug("templateSlug", required: false),
-            node.Has("templateSlug"));
+            node.Has("templateSlug"),
+            node.Days("reviewIntervalDays", FrameworkLimits.MaxReviewIntervalDays));
     }
 
     private RawTemplate BindTemplate(ManifestMapping mapping, string location)

@@ -121,6 +121,27 @@ internal sealed class ManifestObject
         return order;
     }
 
+    /// <summary>
+    /// An optional whole number of days, 1 to <paramref name="max"/>; null when absent (or invalid, error reported).
+    /// Quoted digits ("30") are accepted like <see cref="Order"/>; zero, negatives, fractions and text are not.
+    /// </summary>
+    public int? Days(string key, int max)
+    {
+        var value = Text(key, required: false);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days < 1 || days > max)
+        {
+            _errors.Add(Child(key), $"must be a whole number of days from 1 to {max}, got '{Truncate(value)}'");
+            return null;
+        }
+
+        return days;
+    }
+
     /// <summary>An optional boolean, false when absent. Only true/false (any case); YAML 1.1 yes/no/on/off are refused.</summary>
     public bool? Flag(string key)
     {

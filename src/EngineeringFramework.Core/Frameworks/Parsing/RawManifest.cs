@@ -20,6 +20,7 @@ internal sealed record RawItem(
     bool? HasDefinition,
     bool? HasTemplate,
     string? TemplateSlug,
-    bool TemplateSlugPresent);
+    bool TemplateSlugPresent,
+    int? ReviewIntervalDays = null);
 
 internal sealed record RawTemplate(string Location, string? Name, string? Slug, string? File);

@@ -14,7 +14,7 @@ public sealed record FrameworkSearchRequest(string Query, int Limit = 20);
 
 public sealed record FrameworkSearchHit(string ItemSlug, string Name, string CategoryName, string SubcategoryName, bool Optional, string? TemplateSlug, string? Excerpt);
 
-public sealed record FrameworkDefinitionView(string ItemSlug, string Name, string? DefinitionMarkdown, string? TemplateSlug, Guid FrameworkVersionId);
+public sealed record FrameworkDefinitionView(string ItemSlug, string Name, string? DefinitionMarkdown, string? TemplateSlug, Guid FrameworkVersionId, int? ReviewIntervalDays = null);
 
 internal sealed class FrameworkSearchValidator : AbstractValidator<FrameworkSearchRequest>
 {
@@ -46,7 +46,7 @@ public sealed class FrameworkBrowser(AppDbContext db, TenantContext tenant, Auth
         var version = await VersionAsync(caller, organizationId, versionId, cancellationToken);
         var item = await db.FrameworkVersionItems.AsNoTracking()
             .SingleOrDefaultAsync(i => i.FrameworkVersionId == version && i.Slug == itemSlug, cancellationToken) ?? throw new NotFoundException("Framework item");
-        return new FrameworkDefinitionView(item.Slug, item.Name, item.DefinitionMarkdown, item.TemplateSlug, version);
+        return new FrameworkDefinitionView(item.Slug, item.Name, item.DefinitionMarkdown, item.TemplateSlug, version, item.ReviewIntervalDays);
     }
 
     /// <summary>Items whose name or definition contains every word of the query (case-insensitive), in framework order.</summary>

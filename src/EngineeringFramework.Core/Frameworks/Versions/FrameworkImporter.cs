@@ -117,6 +117,7 @@ internal sealed class FrameworkImporter(AppDbContext db, TimeProvider time)
                     Optional = item.Optional,
                     DefinitionMarkdown = item.DefinitionMarkdown,
                     TemplateSlug = item.TemplateSlug,
+                    ReviewIntervalDays = item.ReviewIntervalDays,
                 }));
                 categoryRow.Subcategories.Add(subcategoryRow);
             }

@@ -101,6 +101,9 @@ public sealed class FrameworkVersionItem : ISystemOrOrganizationOwned
     public string? DefinitionMarkdown { get; init; }
 
     public string? TemplateSlug { get; init; }
+
+    /// <summary>framework.yml's <c>reviewIntervalDays</c>; null when the item asks for no periodic review.</summary>
+    public int? ReviewIntervalDays { get; init; }
 }
 
 public sealed class FrameworkVersionTemplate : ISystemOrOrganizationOwned

@@ -42,7 +42,7 @@ internal sealed class FrameworkVersionReader(AppDbContext db)
                         s.Name,
                         s.Order,
                         s.Description,
-                        [.. s.Items.Select(i => new FrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.DefinitionMarkdown, i.TemplateSlug))
+                        [.. s.Items.Select(i => new FrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.DefinitionMarkdown, i.TemplateSlug, i.ReviewIntervalDays))
                             .OrderBy(i => i.Order).ThenBy(i => i.Slug, StringComparer.Ordinal)]))
                     .OrderBy(s => s.Order).ThenBy(s => s.Slug, StringComparer.Ordinal)]))
             .OrderBy(c => c.Order).ThenBy(c => c.Slug, StringComparer.Ordinal)

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EngineeringFramework.Core.Frameworks.Versions;
 
-public sealed record SystemFrameworkItem(string Slug, string Name, int Order, bool Optional, string? TemplateSlug);
+public sealed record SystemFrameworkItem(string Slug, string Name, int Order, bool Optional, string? TemplateSlug, int? ReviewIntervalDays = null);
 
 public sealed record SystemFrameworkSubcategory(string Slug, string Name, int Order, string? Description, IReadOnlyList<SystemFrameworkItem> Items);
 
@@ -40,7 +40,8 @@ public sealed record SystemFrameworkItemDetails(
     string CategorySlug,
     string CategoryName,
     string SubcategorySlug,
-    string SubcategoryName);
+    string SubcategoryName,
+    int? ReviewIntervalDays = null);
 
 public sealed record SystemFrameworkTemplateDetails(string Slug, string Name, string Markdown);
 
@@ -157,7 +158,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
                 if (subcategory.Items.FirstOrDefault(i => i.Slug == itemSlug) is { } item)
                 {
                     return new SystemFrameworkItemDetails(
-                        item.Slug, item.Name, item.Optional, item.DefinitionMarkdown, item.TemplateSlug, category.Slug, category.Name, subcategory.Slug, subcategory.Name);
+                        item.Slug, item.Name, item.Optional, item.DefinitionMarkdown, item.TemplateSlug, category.Slug, category.Name, subcategory.Slug, subcategory.Name, item.ReviewIntervalDays);
                 }
             }
         }
@@ -217,6 +218,7 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
             throw new NotFoundException("Framework item");
         }
 
+        // "with" keeps what the form does not edit (template, review interval): an edit of the name never drops them.
         var edited = framework with
         {
             Categories = [.. framework.Categories.Select(c => c with
@@ -327,6 +329,6 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
         framework.SubcategoryCount,
         framework.ItemCount,
         framework.Templates.Length,
-        [.. framework.Categories.Select(c => new SystemFrameworkCategory(c.Slug, c.Name, c.Order, c.Description, [.. c.Subcategories.Select(s => new SystemFrameworkSubcategory(s.Slug, s.Name, s.Order, s.Description, [.. s.Items.Select(i => new SystemFrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.TemplateSlug))]))]))],
+        [.. framework.Categories.Select(c => new SystemFrameworkCategory(c.Slug, c.Name, c.Order, c.Description, [.. c.Subcategories.Select(s => new SystemFrameworkSubcategory(s.Slug, s.Name, s.Order, s.Description, [.. s.Items.Select(i => new SystemFrameworkItem(i.Slug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.ReviewIntervalDays))]))]))],
         [.. framework.Templates.Select(t => new SystemFrameworkTemplate(t.Slug, t.Name))]);
 }

@@ -34,6 +34,12 @@ internal static class ChecklistsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        checklist.MapPost("/items/{itemId:guid}/review", MarkReviewedAsync).WithName("MarkChecklistItemReviewed")
+            .WithSummary("Record that a Done item was looked at again and still holds: its periodic review starts over (no longer stale); nothing else changes. Requires If-Match with the ETag read (428 without it, 412 when the item changed since; 409 for an item that is not Done or was retired); answers the new ETag.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         checklist.MapPost("/batch", UpdateItemsAsync).WithName("UpdateChecklistItems")
             .WithSummary("Update several items of the project in one request, all or nothing; each item carries the version it was read at (412 if any is stale).")
             .ProducesValidationProblem()
@@ -139,6 +145,20 @@ internal static class ChecklistsApi
         var updated = await checklists.UpdateItemAsync(context.GetCaller(), orgId, projectId, itemId, request, cancellationToken);
         context.Response.SetETag(updated.Version);
         return TypedResults.Ok(updated);
+    }
+
+    private static async Task<Results<Ok<ChecklistItemView>, ProblemHttpResult>> MarkReviewedAsync(
+        Guid orgId, Guid projectId, Guid itemId, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch,
+        HttpContext context, ItemReviewService reviews, CancellationToken cancellationToken)
+    {
+        if (!EntityTags.TryReadIfMatch(ifMatch, out var version, out var problem))
+        {
+            return problem!;
+        }
+
+        var reviewed = await reviews.MarkReviewedAsync(context.GetCaller(), orgId, projectId, itemId, new MarkItemReviewedRequest(version), cancellationToken);
+        context.Response.SetETag(reviewed.Version);
+        return TypedResults.Ok(reviewed);
     }
 
     private static async Task<Ok<IReadOnlyList<ChecklistItemView>>> UpdateItemsAsync(

@@ -10,7 +10,7 @@ internal static class DashboardApi
     {
         var organization = endpoints.MapOrganizationGroup(string.Empty, "Dashboard");
         organization.MapGet("/dashboard", GetAsync).WithName("GetDashboard")
-            .WithSummary("Per department and per project: progress over required items, required items open, overdue items, last activity; the organization's progress week by week over the last 12 weeks (archived projects left out of departments, overall and trend).");
+            .WithSummary("Per department and per project: progress over required items, required items open, overdue items, last activity; the organization's progress week by week over the last 12 weeks (archived projects left out of departments, overall and trend); Done items overdue for their periodic review (staleItems, the first 50, longest overdue first; staleCount counts them all), from projects that are not archived.");
         organization.MapGet("/projects/{projectId:guid}/progress-history", GetProjectHistoryAsync).WithName("GetProjectProgressHistory")
             .WithSummary("The project's required items complete, week by week over the last 12 weeks, rebuilt from its history.");
         return endpoints;

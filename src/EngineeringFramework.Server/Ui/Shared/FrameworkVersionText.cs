@@ -61,6 +61,7 @@ public static class FrameworkVersionText
         FrameworkAspect.OptionalChanged => "optional changed",
         FrameworkAspect.TemplateChanged => "template changed",
         FrameworkAspect.ContentChanged => "content changed",
+        FrameworkAspect.ReviewIntervalChanged => "review interval changed",
         _ => aspect.ToString(),
     };
 

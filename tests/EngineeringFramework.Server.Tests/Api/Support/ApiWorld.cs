@@ -118,7 +118,9 @@ public sealed class ApiWorld : IAsyncLifetime
     /// <summary>Sends the route as <paramref name="client"/>; a checklist item write carries the If-Match it needs.</summary>
     internal Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? body, Guid? orgId = null)
     {
-        var ifMatch = method == "PUT" && path.Contains("/checklist/items/", StringComparison.Ordinal) ? $"\"{ItemVersion}\"" : null;
+        var ifMatch = (method == "PUT" && path.Contains("/checklist/items/", StringComparison.Ordinal)) || (method == "POST" && path.EndsWith("/review", StringComparison.Ordinal))
+            ? $"\"{ItemVersion}\""
+            : null;
         return client.SendAsync(new HttpMethod(method), Expand(path, orgId), body is null ? null : Expand(body, orgId), ifMatch);
     }
 }

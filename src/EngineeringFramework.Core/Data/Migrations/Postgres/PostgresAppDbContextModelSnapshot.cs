@@ -178,6 +178,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("DefinitionChangedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -219,6 +222,12 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ReviewIntervalDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReviewedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
@@ -427,6 +436,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
 
                     b.Property<Guid?>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("ReviewIntervalDays")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Slug")
                         .IsRequired()

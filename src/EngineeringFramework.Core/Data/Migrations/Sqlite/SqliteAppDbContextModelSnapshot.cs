@@ -173,6 +173,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CompletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DefinitionChangedAt")
                         .HasColumnType("TEXT");
 
@@ -214,6 +217,12 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RetiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReviewIntervalDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -425,6 +434,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("OrganizationId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReviewIntervalDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Slug")
                         .IsRequired()
