@@ -26,6 +26,19 @@ public sealed class ReviewIntervalFormatTests
     }
 
     [Fact]
+    public void Parser_reads_the_snake_case_spelling_and_refuses_both_spellings_at_once()
+    {
+        var snake = FrameworkFixture.Valid();
+        snake.Item(0, 0, 1).Set("review_interval_days", "45");
+        var both = FrameworkFixture.Valid();
+        both.Item(0, 0, 1).Set("review_interval_days", "45");
+        both.Item(0, 0, 1).Set("reviewIntervalDays", "45");
+
+        Assert.Equal(45, snake.ParseValid().AllItems.Single(i => i.Slug == "backlog").ReviewIntervalDays);
+        FrameworkAssert.SingleError(both.Parse(), "categories[0].subcategories[0].items[1].review_interval_days");
+    }
+
+    [Fact]
     public void Parser_leaves_an_item_without_the_key_with_no_interval()
         => Assert.All(FrameworkFixture.Valid().ParseValid().AllItems, i => Assert.Null(i.ReviewIntervalDays));
 

@@ -71,7 +71,7 @@ internal sealed class ManifestBinder(FrameworkLimits limits, FrameworkErrorList 
     private RawItem BindItem(ManifestMapping mapping, string location)
     {
         var node = new ManifestObject(
-            mapping, location, errors, limits, "name", "slug", "order", "optional", "hasDefinition", "hasTemplate", "templateSlug", "reviewIntervalDays");
+            mapping, location, errors, limits, "name", "slug", "order", "optional", "hasDefinition", "hasTemplate", "templateSlug", "reviewIntervalDays", SnakeReviewInterval);
         return new RawItem(
             location,
             node.Name("name"),
@@ -82,7 +82,24 @@ internal sealed class ManifestBinder(FrameworkLimits limits, FrameworkErrorList 
             node.Flag("hasTemplate"),
             node.Slug("templateSlug", required: false),
             node.Has("templateSlug"),
-            node.Days("reviewIntervalDays", FrameworkLimits.MaxReviewIntervalDays));
+            ReviewInterval(node));
+    }
+
+    /// <summary>
+    /// The spelling the feature was asked for (<c>review_interval_days</c>), accepted beside the file's own camelCase so a
+    /// repository written to either works; given both ways, it is an error rather than a silent choice.
+    /// </summary>
+    private const string SnakeReviewInterval = "review_interval_days";
+
+    private int? ReviewInterval(ManifestObject node)
+    {
+        if (node.Has("reviewIntervalDays") && node.Has(SnakeReviewInterval))
+        {
+            errors.Add(node.Child(SnakeReviewInterval), "repeats reviewIntervalDays: give the review interval once");
+            return null;
+        }
+
+        return node.Days(node.Has(SnakeReviewInterval) ? SnakeReviewInterval : "reviewIntervalDays", FrameworkLimits.MaxReviewIntervalDays);
     }
 
     private RawTemplate BindTemplate(ManifestMapping mapping, string location)
