@@ -31,7 +31,8 @@ public sealed record SignOffRequestView(
 /// <summary>Which requests to list: by default those still awaiting a person.</summary>
 /// <param name="ProjectId">One project, or every project of the organization.</param>
 /// <param name="Mine">Only requests made by the caller's agents (what an agent asks to learn what came of its requests).</param>
-public sealed record ListSignOffRequests(Guid? ProjectId = null, SignOffState? State = SignOffState.Awaiting, bool Mine = false, int Limit = 50);
+/// <param name="ItemId">Only this checklist item's requests (at most one of them awaits at a time).</param>
+public sealed record ListSignOffRequests(Guid? ProjectId = null, SignOffState? State = SignOffState.Awaiting, bool Mine = false, int Limit = 50, Guid? ItemId = null);
 
 /// <summary>A person's decision on a request. The comment is required to send one back: the agent needs to know why.</summary>
 public sealed record SignOffDecision(string? Comment = null);

@@ -56,6 +56,11 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
             query = query.Where(r => r.RequestedByUserId == caller.UserId);
         }
 
+        if (request.ItemId is { } item)
+        {
+            query = query.Where(r => r.ChecklistItemId == item);
+        }
+
         return await ViewsAsync(query.OrderByDescending(r => r.RequestedAt).ThenByDescending(r => r.Id).Take(request.Limit), cancellationToken);
     }
 

@@ -14,10 +14,10 @@ public sealed record SignOffQueue(IReadOnlyList<SignOffRequestView> Requests, IR
     /// if it is this project's but no longer awaiting, so that its form is found and the use case answers the conflict.
     /// The forms are offered where <see cref="SignOffService.CanDecideAsync"/> says so, asked once per status.
     /// </summary>
-    public static async Task<SignOffQueue> LoadAsync(SignOffService signOffs, Caller caller, Guid organizationId, Guid projectId, HttpContext http, int limit, CancellationToken cancellationToken)
+    public static async Task<SignOffQueue> LoadAsync(SignOffService signOffs, Caller caller, Guid organizationId, Guid projectId, HttpContext http, int limit, CancellationToken cancellationToken, Guid? itemId = null)
     {
         ArgumentNullException.ThrowIfNull(signOffs);
-        var requests = (await signOffs.ListAsync(caller, organizationId, new ListSignOffRequests(projectId, Limit: limit), cancellationToken)).ToList();
+        var requests = (await signOffs.ListAsync(caller, organizationId, new ListSignOffRequests(projectId, Limit: limit, ItemId: itemId), cancellationToken)).ToList();
         if (SignOffForm.Posted(http) is { } posted && requests.All(r => r.Id != posted))
         {
             try

@@ -112,6 +112,8 @@ public sealed class AgentSignOffTests
         var requests = await SignOff(world, world.Ada, (s, c) => s.ListAsync(c, world.Acme, new ListSignOffRequests(project), Cancel));
         var done = requests.Single(r => r.ItemId == items[0].Id);
         var notApplicable = requests.Single(r => r.ItemId == items[1].Id);
+        var byItem = await SignOff(world, world.Ada, (s, c) => s.ListAsync(c, world.Acme, new ListSignOffRequests(project, Limit: 1, ItemId: items[1].Id), Cancel));
+        Assert.Equal(notApplicable.Id, Assert.Single(byItem).Id);
 
         var noComment = await Assert.ThrowsAsync<ValidationException>(() => SignOff(world, world.Ada, (s, c) => s.SendBackAsync(c, world.Acme, notApplicable.Id, new SignOffDecision("  "), Cancel)));
         var confirmed = await SignOff(world, world.Ada, (s, c) => s.ConfirmAsync(c, world.Acme, done.Id, new SignOffDecision(), Cancel));

@@ -211,6 +211,7 @@ public sealed class ApiAccessTests(ApiWorld world) : IClassFixture<ApiWorld>
         { "GET", "{org}/sign-off-requests?state=Bogus", null, "state" },
         { "GET", "{org}/sign-off-requests?limit=0", null, "limit" },
         { "GET", "{org}/sign-off-requests?projectId=nope", null, "projectId" },
+        { "GET", "{org}/sign-off-requests?itemId=nope", null, "itemId" },
         { "POST", "{org}/sign-off-requests/{signoff}/send-back", """{"comment":"  "}""", "comment" },
         { "GET", "{org}/search", null, "q" },
         { "GET", "{org}/search?q=%2A%2A%2A", null, "q" },

@@ -42,6 +42,7 @@ internal static class SignOffApi
     private static async Task<Ok<IReadOnlyList<SignOffRequestView>>> ListAsync(
         Guid orgId,
         [Description("Only this project's requests.")] string? projectId,
+        [Description("Only this checklist item's requests.")] string? itemId,
         [Description("Awaiting (default), Confirmed, SentBack, Withdrawn, or all.")] string? state,
         [Description("true: only requests made through the caller's own agents.")] string? mine,
         [Description("At most this many, 1 to 200 (default 50).")] string? limit,
@@ -53,7 +54,8 @@ internal static class SignOffApi
         var request = new ListSignOffRequests(
             query.Guid(projectId, "projectId"),
             string.Equals(state, "all", StringComparison.OrdinalIgnoreCase) ? null : query.Enum<SignOffState>(state, "state") ?? SignOffState.Awaiting,
-            query.Bool(mine, "mine") ?? false);
+            query.Bool(mine, "mine") ?? false,
+            ItemId: query.Guid(itemId, "itemId"));
         request = query.Int(limit, "limit") is { } size ? request with { Limit = size } : request;
         query.ThrowIfInvalid();
         return TypedResults.Ok(await signOff.ListAsync(context.GetCaller(), orgId, request, cancellationToken));
