@@ -159,6 +159,9 @@ public sealed partial class SignOffPagesTests : IAsyncLifetime
 
         var seen = await member.GetAsync(ProjectPath);
         Assert.Equal(HttpStatusCode.OK, seen.Status);
+        Assert.Contains("id=\"agent-policy-note\"", adminPage.Html, StringComparison.Ordinal);
+        Assert.Contains("you set Not started, In progress on your own here;", adminPage.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"agent-policy-note\"", seen.Html, StringComparison.Ordinal);
         var card = Card(seen.Html, request.Id);
         Assert.Contains("asked for Done", card, StringComparison.Ordinal);
         Assert.DoesNotContain("<form", card, StringComparison.Ordinal);
@@ -240,6 +243,7 @@ public sealed partial class SignOffPagesTests : IAsyncLifetime
 
         await UiSteps.AgentSetsAsync(app, AdminEmail, orgId, projectId, itemId, ChecklistItemStatus.Done, null);
         Assert.Equal((ChecklistItemStatus.Done, (ChecklistItemStatus?)null), await ItemStateAsync());
+        Assert.Contains("you set Not started, In progress, Done on your own here; Not applicable wait for a person", (await admin.GetAsync(ProjectPath)).Html, StringComparison.Ordinal);
 
         // A status the form does not offer is named next to the boxes, and nothing changes.
         using var bad = await admin.PostFieldsAsync(SettingsPath, after.Form("agent-policy"), [new("AgentsMaySetAlone", "Approved")]);
