@@ -148,11 +148,7 @@ public sealed class ServiceAccountService(AppDbContext db, TenantContext tenant,
         await EnsureCanManageAsync(caller, organizationId, cancellationToken);
         var account = await db.ServiceAccounts.Include(a => a.User).SingleOrDefaultAsync(a => a.Id == serviceAccountId, cancellationToken) ?? throw new NotFoundException(AccountWhat);
         var now = time.GetUtcNow().UtcDateTime;
-        var subject = Fga.User(account.UserId);
-        foreach (var tuple in await db.RelationshipTuples.Where(t => t.User == subject).ToListAsync(cancellationToken))
-        {
-            await relationships.DeleteAsync(tuple.Object, tuple.Relation, tuple.User, cancellationToken);
-        }
+        await relationships.DeleteAllAboutAsync(Fga.User(account.UserId), cancellationToken);
 
         db.RoleAssignments.RemoveRange(await db.RoleAssignments.Where(a => a.UserId == account.UserId).ToListAsync(cancellationToken));
         db.ServiceAccountTokens.RemoveRange(await db.ServiceAccountTokens.Where(t => t.ServiceAccountId == account.Id).ToListAsync(cancellationToken));
