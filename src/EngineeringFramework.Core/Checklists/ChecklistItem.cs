@@ -89,6 +89,13 @@ public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
     public DateTime? ReviewedAt { get; set; }
 
     /// <summary>
+    /// Set by the evidence check (<c>Evidence.EvidenceCheckRunner</c>) when a GitHub file given as evidence of the Done item
+    /// changed (or disappeared) since it was recorded: the item is stale (<see cref="StaleReason.EvidenceChanged"/>), its
+    /// status untouched. Cleared when the item is reviewed or its status changes.
+    /// </summary>
+    public DateTime? EvidenceChangedAt { get; set; }
+
+    /// <summary>
     /// Sets the status and keeps <see cref="CompletedAt"/> in step with it: stamped when the item becomes Done or Not
     /// applicable from another status (a new completion; an earlier review no longer counts), cleared when it leaves them.
     /// Every path that sets a status goes through here, so the review schedule cannot be skipped by one of them.
@@ -111,6 +118,7 @@ public sealed class ChecklistItem : IOrganizationOwned, Data.IVersioned
         }
 
         ReviewedAt = null;
+        EvidenceChangedAt = null;
     }
 
     /// <summary>

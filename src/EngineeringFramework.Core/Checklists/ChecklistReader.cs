@@ -32,7 +32,7 @@ internal static class ChecklistReader
         EF.CompileAsyncQuery(ItemFilter.Expand<Func<AppDbContext, Guid, ChecklistItemStatus?, Guid?, DateOnly?, bool?, DateOnly, IQueryable<ItemState>>>((db, projectId, status, assignee, dueBefore, overdue, today) =>
             from i in db.ChecklistItems.AsNoTracking()
             where ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today)
-            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays))));
+            select new ItemState(i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays, i.EvidenceChangedAt))));
 
     /// <summary>
     /// The project and what can change of the matching items in one statement, the items as one UTF-8 value built by
@@ -46,7 +46,7 @@ internal static class ChecklistReader
                     .Where(i => ItemFilter.Matches(i, projectId, status, assignee, dueBefore, overdue, today))
                     .GroupBy(i => i.ProjectId)
                     .Select(g => SqliteItemStates.Utf8(string.Join(" ", g.Select(i => SqliteItemStates.Row(
-                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays)))))
+                        i.Id, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId, i.DueDate, i.EvidenceLinks, i.UpdatedAt, i.UpdatedByUserId, i.Version, i.DefinitionChangedAt, i.AwaitingStatus, i.CompletedAt, i.ReviewedAt, i.ReviewIntervalDays, i.EvidenceChangedAt)))))
                     .FirstOrDefault()))
                 .FirstOrDefault())));
 
@@ -95,11 +95,11 @@ internal static class ChecklistReader
             // An item deleted after the structure was read has no place any more: it is gone, leave it out.
             if (structure.TryGet(s.Id, out var place) && (after is null || after.IsBefore(place)))
             {
-                var (reviewDueOn, stale) = ChecklistItemView.Review(s.Status, s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, place.RetiredAt, now);
+                var (reviewDueOn, stale) = ChecklistItemView.Review(s.Status, s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, s.EvidenceChangedAt, place.RetiredAt, now);
                 slots[place.Rank] = new ItemRow(place, new ChecklistItemView(
                     place.Id, place.ItemSlug, place.Name, place.Order, place.Optional, place.TemplateSlug, s.Status, s.NotApplicableReason, s.Notes,
                     s.AssigneeUserId, s.DueDate, s.EvidenceLinks, s.UpdatedAt, s.UpdatedByUserId, s.Version, place.RetiredAt, s.DefinitionChangedAt, s.AwaitingStatus,
-                    s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, reviewDueOn, stale));
+                    s.ReviewIntervalDays, s.CompletedAt, s.ReviewedAt, reviewDueOn, stale, s.EvidenceChangedAt));
             }
         }
 
@@ -243,7 +243,8 @@ internal static class ChecklistReader
         ChecklistItemStatus? AwaitingStatus,
         DateTime? CompletedAt = null,
         DateTime? ReviewedAt = null,
-        int? ReviewIntervalDays = null);
+        int? ReviewIntervalDays = null,
+        DateTime? EvidenceChangedAt = null);
 
     internal sealed record ItemRow(ItemPlace Place, ChecklistItemView Item);
 }

@@ -59,7 +59,8 @@ public sealed record ChecklistItemView(
     DateTime? CompletedAt = null,
     DateTime? ReviewedAt = null,
     DateOnly? ReviewDueOn = null,
-    StaleReason? StaleReason = null)
+    StaleReason? StaleReason = null,
+    DateTime? EvidenceChangedAt = null)
 {
     /// <summary>
     /// The item is Done but should be looked at again (<see cref="StaleReason"/> says why; see <see cref="ReviewSchedule"/>).
@@ -79,16 +80,16 @@ public sealed record ChecklistItemView(
 
     internal static ChecklistItemView Of(ChecklistItem i, DateTime now)
     {
-        var (dueOn, stale) = Review(i.Status, i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, i.RetiredAt, now);
+        var (dueOn, stale) = Review(i.Status, i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, i.EvidenceChangedAt, i.RetiredAt, now);
         return new(
             i.Id, i.ItemSlug, i.Name, i.Order, i.Optional, i.TemplateSlug, i.Status, i.NotApplicableReason, i.Notes, i.AssigneeUserId,
             i.DueDate, [.. i.EvidenceLinks], i.UpdatedAt, i.UpdatedByUserId, i.Version, i.RetiredAt, i.DefinitionChangedAt, i.AwaitingStatus,
-            i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, dueOn, stale);
+            i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, dueOn, stale, i.EvidenceChangedAt);
     }
 
     /// <summary>The review's due date and staleness; a retired item is read-only and outside progress, so never stale.</summary>
     internal static (DateOnly? DueOn, StaleReason? Stale) Review(
-        ChecklistItemStatus status, int? intervalDays, DateTime? completedAt, DateTime? reviewedAt, DateTime? retiredAt, DateTime now)
+        ChecklistItemStatus status, int? intervalDays, DateTime? completedAt, DateTime? reviewedAt, DateTime? evidenceChangedAt, DateTime? retiredAt, DateTime now)
     {
         if (retiredAt is not null)
         {
@@ -96,7 +97,7 @@ public sealed record ChecklistItemView(
         }
 
         var due = ReviewSchedule.DueAt(status, intervalDays, completedAt, reviewedAt);
-        return (due is { } d ? DateOnly.FromDateTime(d) : null, ReviewSchedule.Staleness(due, now));
+        return (due is { } d ? DateOnly.FromDateTime(d) : null, ReviewSchedule.Staleness(status, due, evidenceChangedAt, now));
     }
 }
 
@@ -115,7 +116,8 @@ public sealed record TemplateReference(string Slug, string Name);
 
 /// <summary>
 /// One item with what the framework version it was copied from says about it. <see cref="DefinitionHtml"/> and
-/// <see cref="NotesHtml"/> are sanitized HTML, safe to put in a page.
+/// <see cref="NotesHtml"/> are sanitized HTML, safe to put in a page. <see cref="Evidence"/> is what the last check of each
+/// GitHub evidence link found (empty when the item has none, or the server has no GitHub configured).
 /// </summary>
 public sealed record ChecklistItemDetails(
     Guid ProjectId,
@@ -127,7 +129,8 @@ public sealed record ChecklistItemDetails(
     string? DefinitionMarkdown,
     string DefinitionHtml,
     string NotesHtml,
-    TemplateReference? Template);
+    TemplateReference? Template,
+    IReadOnlyList<Evidence.EvidenceCheckView> Evidence);
 
 /// <summary>
 /// Which items of a checklist to read; every filter is optional and they combine with AND. <see cref="DueBefore"/>

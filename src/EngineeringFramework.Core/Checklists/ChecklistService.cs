@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EngineeringFramework.Core.Checklists;
 
 /// <summary>A project's checklist: read it grouped in framework order, read one item in full, update items.</summary>
-public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time, ChecklistStructures structures)
+public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time, ChecklistStructures structures, Evidence.EvidenceTracker? evidence = null)
 {
     public const string UpdatedAction = "checklist_item.updated";
     public const string ConfirmationRequestedAction = "checklist_item.confirmation_requested";
@@ -84,7 +84,8 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             row.Definition,
             markdown.ToHtml(row.Definition),
             markdown.ToHtml(i.Notes),
-            i.TemplateSlug is null ? null : new TemplateReference(i.TemplateSlug, row.TemplateName ?? i.TemplateSlug));
+            i.TemplateSlug is null ? null : new TemplateReference(i.TemplateSlug, row.TemplateName ?? i.TemplateSlug),
+            evidence is null ? [] : await evidence.ListAsync(i.Id, cancellationToken));
     }
 
     public async Task<ChecklistItemView> UpdateItemAsync(Caller caller, Guid organizationId, Guid projectId, Guid itemId, UpdateChecklistItemRequest request, CancellationToken cancellationToken)
@@ -137,6 +138,7 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             : [];
 
         var now = time.GetUtcNow().UtcDateTime;
+        var touched = new List<Evidence.EvidenceTracker.Touched>(changes.Count);
         foreach (var change in changes)
         {
             var item = items[change.ItemId];
@@ -152,7 +154,9 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             }
 
             var statusChanged = request.Status != item.Status;
+            var linksBefore = item.EvidenceLinks;
             var diff = ChecklistItemChangeSet.Apply(item, request, now);
+            touched.Add(new(item, !ReferenceEquals(linksBefore, item.EvidenceLinks), statusChanged && item.Status == ChecklistItemStatus.Done));
 
             // Whoever sets the status of an item flagged by an upgrade has seen the new definition: the review is done.
             if (item.DefinitionChangedAt is not null && asked is null)
@@ -220,6 +224,11 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             });
         }
 
+        if (evidence is not null)
+        {
+            await evidence.TrackAsync(touched, cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -229,6 +238,8 @@ public sealed class ChecklistService(AppDbContext db, TenantContext tenant, Auth
             // Another request saved one of these items between our read and our write.
             throw new ConflictException("A checklist item changed while this update was being saved; read it again and reapply your change.");
         }
+
+        evidence?.Saved();
 
         return [.. changes.Select(c => ChecklistItemView.Of(items[c.ItemId], now))];
     }

@@ -10,6 +10,8 @@ public static class ChecklistsServiceCollectionExtensions
     {
         services.TryAddScoped<MarkdownRenderer>();
         services.TryAddSingleton<ChecklistStructures>();
+        services.TryAddSingleton<Evidence.EvidenceCheckSignal>();
+        services.TryAddScoped<Evidence.EvidenceTracker>();
         return services.AddScoped<ChecklistService>().AddScoped<ItemReviewService>().AddScoped<SignOff.SignOffService>().AddScoped<SignOff.AgentPolicyService>();
     }
 }

@@ -18,11 +18,12 @@ internal sealed class MarkItemReviewedValidator : AbstractValidator<MarkItemRevi
 }
 
 /// <summary>
-/// Marks a Done item reviewed: its review clock restarts (<see cref="ReviewSchedule"/>), nothing else changes — not its
-/// status, evidence or notes. The same permission and rules as editing the item (can_edit_items, so not on an archived
+/// Marks a Done item reviewed: its review clock restarts (<see cref="ReviewSchedule"/>), a changed-evidence flag is
+/// cleared and its GitHub files are recorded again as they now stand; nothing else changes — not its status, evidence
+/// links or notes. The same permission and rules as editing the item (can_edit_items, so not on an archived
 /// project; not on a retired item; only at the version the caller read), and recorded in the history.
 /// </summary>
-public sealed class ItemReviewService(AppDbContext db, TenantContext tenant, Authorizer authorizer, TimeProvider time)
+public sealed class ItemReviewService(AppDbContext db, TenantContext tenant, Authorizer authorizer, TimeProvider time, Evidence.EvidenceTracker? evidence = null)
 {
     public const string ReviewedAction = "checklist_item.reviewed";
     private const string ProjectWhat = "Project";
@@ -59,6 +60,12 @@ public sealed class ItemReviewService(AppDbContext db, TenantContext tenant, Aut
         {
             ["reviewedAt"] = ChecklistItemChangeSet.FromTo(Stamp(item.ReviewedAt), Stamp(now)),
         };
+        if (item.EvidenceChangedAt is not null)
+        {
+            changes["evidenceChanged"] = ChecklistItemChangeSet.FromTo("true", null);
+            item.EvidenceChangedAt = null;
+        }
+
         item.ReviewedAt = now;
         item.UpdatedAt = now;
         item.UpdatedByUserId = caller.UserId;
@@ -75,6 +82,12 @@ public sealed class ItemReviewService(AppDbContext db, TenantContext tenant, Aut
             At = now,
         });
 
+        if (evidence is not null)
+        {
+            // The reviewer accepted the evidence as it stands: its files are recorded again at their next look.
+            await evidence.TrackAsync([new(item, LinksChanged: false, Accepted: true)], cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -83,6 +96,8 @@ public sealed class ItemReviewService(AppDbContext db, TenantContext tenant, Aut
         {
             throw new ConflictException("The checklist item changed while the review was being saved; read it again and decide again.");
         }
+
+        evidence?.Saved();
 
         return ChecklistItemView.Of(item, now);
     }

@@ -5,6 +5,12 @@ public enum StaleReason
 {
     /// <summary>The item is Done and its framework's <c>reviewIntervalDays</c> have passed since it was completed or last reviewed.</summary>
     ReviewOverdue,
+
+    /// <summary>
+    /// The item is Done and a GitHub file given as its evidence changed (or disappeared) since it was recorded at the
+    /// item's completion or last review (<c>Evidence.EvidenceCheck</c>).
+    /// </summary>
+    EvidenceChanged,
 }
 
 /// <summary>
@@ -28,4 +34,11 @@ public static class ReviewSchedule
 
     /// <summary>The review's due moment has passed (strictly).</summary>
     public static StaleReason? Staleness(DateTime? dueAt, DateTime now) => dueAt is { } due && due < now ? StaleReason.ReviewOverdue : null;
+
+    /// <summary>
+    /// Why a Done item is stale, if it is: changed evidence first (a concrete change someone should look at), else an
+    /// overdue review.
+    /// </summary>
+    public static StaleReason? Staleness(ChecklistItemStatus status, DateTime? dueAt, DateTime? evidenceChangedAt, DateTime now)
+        => status == ChecklistItemStatus.Done && evidenceChangedAt is not null ? StaleReason.EvidenceChanged : Staleness(dueAt, now);
 }

@@ -52,7 +52,8 @@ internal static class SqliteItemStates
         ChecklistItemStatus? awaitingStatus,
         DateTime? completedAt,
         DateTime? reviewedAt,
-        int? reviewIntervalDays)
+        int? reviewIntervalDays,
+        DateTime? evidenceChangedAt)
         => throw new NotSupportedException("Only for queries: SQLite evaluates it.");
 
     /// <summary>The text as its UTF-8 bytes, without a copy into a .NET string and back. SQL only: EF Core translates it.</summary>
@@ -103,9 +104,10 @@ internal static class SqliteItemStates
                 JsonTokenType.Number when reader.TryGetInt32(out var days) => days,
                 _ => throw Malformed(),
             };
+            var evidenceChangedAt = OptionalTime(ref reader);
             Next(ref reader);
             Expect(ref reader, JsonTokenType.EndArray);
-            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus, completedAt, reviewedAt, reviewIntervalDays));
+            states.Add(new ChecklistReader.ItemState(id, status, reason, notes, assignee, due, links, updatedAt, updatedBy, version, definitionChangedAt, awaitingStatus, completedAt, reviewedAt, reviewIntervalDays, evidenceChangedAt));
         }
 
         return states;

@@ -74,14 +74,15 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
     }
 
     /// <summary>
-    /// Done items past their review date in projects that are not archived (an archived project's checklist is read-only,
-    /// so no one could mark them reviewed), retired items left out. Every member may view every project of the organization
-    /// (project can_view is can_view from organization, checked above), and the tenant filter keeps other organizations out.
+    /// Done items that are stale (past their review date, or whose GitHub evidence changed) in projects that are not
+    /// archived (an archived project's checklist is read-only, so no one could mark them reviewed), retired items left out,
+    /// the longest stale first. Every member may view every project of the organization (project can_view is can_view from
+    /// organization, checked above), and the tenant filter keeps other organizations out.
     /// </summary>
     /// <remarks>
     /// The due moment is computed here rather than in SQL: date arithmetic over two columns translates differently on
     /// SQLite (whose dates are stored text) and PostgreSQL, and the candidates are only the Done items that have an
-    /// interval, one narrow row each. <see cref="ReviewSchedule"/> stays the one definition of "stale".
+    /// interval or changed evidence, one narrow row each. <see cref="ReviewSchedule"/> stays the one definition of "stale".
     /// </remarks>
     private async Task<(List<StaleItem> Items, int Count)> StaleAsync(CancellationToken cancellationToken)
     {
@@ -89,17 +90,22 @@ public sealed class DashboardService(AppDbContext db, TenantContext tenant, Auth
         var candidates = await (
             from i in db.ChecklistItems.AsNoTracking()
             join p in db.Projects.AsNoTracking() on i.ProjectId equals p.Id
-            where i.Status == Done && i.ReviewIntervalDays != null && i.RetiredAt == null && p.Status != ProjectStatus.Archived
-            select new { i.ProjectId, ProjectName = p.Name, i.Id, i.ItemSlug, i.Name, i.Status, i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt })
+            where i.Status == Done && (i.ReviewIntervalDays != null || i.EvidenceChangedAt != null) && i.RetiredAt == null && p.Status != ProjectStatus.Archived
+            select new { i.ProjectId, ProjectName = p.Name, i.Id, i.ItemSlug, i.Name, i.Status, i.ReviewIntervalDays, i.CompletedAt, i.ReviewedAt, i.EvidenceChangedAt })
             .ToListAsync(cancellationToken);
         var stale = candidates
-            .Select(c => (Row: c, Due: ReviewSchedule.DueAt(c.Status, c.ReviewIntervalDays, c.CompletedAt, c.ReviewedAt)))
-            .Where(c => ReviewSchedule.Staleness(c.Due, now) is not null)
-            .OrderBy(c => c.Due).ThenBy(c => c.Row.ProjectName, StringComparer.Ordinal).ThenBy(c => c.Row.ItemSlug, StringComparer.Ordinal)
+            .Select(c =>
+            {
+                var due = ReviewSchedule.DueAt(c.Status, c.ReviewIntervalDays, c.CompletedAt, c.ReviewedAt);
+                var reason = ReviewSchedule.Staleness(c.Status, due, c.EvidenceChangedAt, now);
+                return (Row: c, Due: due, Reason: reason, Since: reason == StaleReason.EvidenceChanged ? c.EvidenceChangedAt : due);
+            })
+            .Where(c => c.Reason is not null)
+            .OrderBy(c => c.Since).ThenBy(c => c.Row.ProjectName, StringComparer.Ordinal).ThenBy(c => c.Row.ItemSlug, StringComparer.Ordinal)
             .ToList();
         return (
             [.. stale.Take(MaxStaleItems).Select(c => new StaleItem(
-                c.Row.ProjectId, c.Row.ProjectName, c.Row.Id, c.Row.ItemSlug, c.Row.Name, DateOnly.FromDateTime(c.Due!.Value), StaleReason.ReviewOverdue))],
+                c.Row.ProjectId, c.Row.ProjectName, c.Row.Id, c.Row.ItemSlug, c.Row.Name, c.Due is { } d ? DateOnly.FromDateTime(d) : null, c.Reason!.Value, c.Row.EvidenceChangedAt))],
             stale.Count);
     }
 

@@ -19,7 +19,9 @@ public sealed record ProjectStanding(Guid Id, string Name, Guid DepartmentId, Pr
 public sealed record ProgressPoint(DateOnly Date, int Complete, int Required, int Percent);
 
 /// <summary>A Done item due for review (<c>ReviewSchedule</c>): still done, still counted, but worth a look.</summary>
-public sealed record StaleItem(Guid ProjectId, string ProjectName, Guid ItemId, string ItemSlug, string ItemName, DateOnly ReviewDueOn, Checklists.StaleReason Reason);
+/// <param name="ReviewDueOn">When its periodic review fell (or falls) due; null when it has no review interval.</param>
+/// <param name="EvidenceChangedAt">When a check found its GitHub evidence changed; null when it did not.</param>
+public sealed record StaleItem(Guid ProjectId, string ProjectName, Guid ItemId, string ItemSlug, string ItemName, DateOnly? ReviewDueOn, Checklists.StaleReason Reason, DateTime? EvidenceChangedAt = null);
 
 /// <summary>
 /// The organization at a glance. <see cref="Departments"/> and <see cref="Trend"/> cover projects that are not archived

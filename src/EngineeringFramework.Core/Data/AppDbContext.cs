@@ -54,6 +54,8 @@ public abstract partial class AppDbContext(DbContextOptions options) : DbContext
 
     public DbSet<SignOff.SignOffRequest> SignOffRequests => Set<SignOff.SignOffRequest>();
 
+    public DbSet<Evidence.EvidenceCheck> EvidenceChecks => Set<Evidence.EvidenceCheck>();
+
     public DbSet<ServiceAccounts.ServiceAccount> ServiceAccounts => Set<ServiceAccounts.ServiceAccount>();
 
     public DbSet<ServiceAccounts.ServiceAccountToken> ServiceAccountTokens => Set<ServiceAccounts.ServiceAccountToken>();

@@ -167,6 +167,73 @@ internal sealed class GitHubRepositoryClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// The last commit that touched <paramref name="path"/> (a file or a folder) as of <paramref name="reference"/>; null
+    /// when the path is not there, or no such reference or repository exists for this token. Two requests: whether the
+    /// path exists at the reference (the contents API), then its history; the history alone would name the commit that
+    /// deleted a file as its last one.
+    /// </summary>
+    /// <exception cref="GitHubAccessException">GitHub refused or failed.</exception>
+    public async Task<string?> LastCommitOfPathAsync(string reference, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithTimeout(() => client.Repository.Content.GetAllContentsByRef(owner, repository, path, reference), options.RequestTimeout, cancellationToken);
+            var commits = await WithTimeout(
+                () => client.Repository.Commit.GetAll(owner, repository, new CommitRequest { Sha = reference, Path = path }, new ApiOptions { PageSize = 1, PageCount = 1, StartPage = 1 }),
+                options.RequestTimeout,
+                cancellationToken);
+            return commits.Count > 0 && commits[0].Sha is { Length: > 0 } sha ? sha : null;
+        }
+        catch (Exception ex) when (ex is Octokit.NotFoundException or ApiValidationException)
+        {
+            // 404 for a repository the token cannot see, 422 ("No commit found for SHA") for a reference that does not exist.
+            return null;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
+        {
+            throw problem;
+        }
+    }
+
+    /// <summary>The pull request's state in words ("open", "merged", "closed"); null when it does not exist for this token.</summary>
+    /// <exception cref="GitHubAccessException">GitHub refused or failed.</exception>
+    public async Task<string?> PullRequestStateAsync(int number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pull = await WithTimeout(() => client.PullRequest.Get(owner, repository, number), options.RequestTimeout, cancellationToken);
+            return pull.Merged ? "merged" : pull.State.StringValue;
+        }
+        catch (Octokit.NotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
+        {
+            throw problem;
+        }
+    }
+
+    /// <summary>The full sha of the commit <paramref name="reference"/> names; null when it does not exist for this token.</summary>
+    /// <exception cref="GitHubAccessException">GitHub refused or failed.</exception>
+    public async Task<string?> CommitShaAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var commit = await WithTimeout(() => client.Repository.Commit.Get(owner, repository, reference), options.RequestTimeout, cancellationToken);
+            return commit.Sha is { Length: > 0 } sha ? sha : null;
+        }
+        catch (Exception ex) when (ex is Octokit.NotFoundException or ApiValidationException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && Classify(ex) is { } problem)
+        {
+            throw problem;
+        }
+    }
+
     public void Dispose() => adapter.Dispose();
 
     // Octokit's calls take no cancellation token; the wait is bounded here, and the request itself by the adapter's timeout.

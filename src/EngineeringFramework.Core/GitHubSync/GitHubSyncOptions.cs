@@ -15,12 +15,24 @@ public sealed record GitHubSyncOptions
     /// same host without its <c>/api/v3/</c> path.
     /// </summary>
     public Uri CommitPage(string owner, string repository, string sha)
-    {
-        var web = ApiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase)
-            ? new Uri("https://github.com/")
-            : new Uri(ApiBaseUrl, ApiBaseUrl.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase) ? "../../" : "/");
-        return new Uri(web, $"{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/commit/{Uri.EscapeDataString(sha)}");
-    }
+        => new(WebRoot, $"{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/commit/{Uri.EscapeDataString(sha)}");
+
+    /// <summary>
+    /// Where people see this GitHub's pages: <c>https://github.com/</c> for the public API, and for a GitHub Enterprise
+    /// Server the API's host without its <c>/api/v3/</c> path. Evidence links are recognised on this root.
+    /// </summary>
+    public Uri WebRoot => ApiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase)
+        ? new Uri("https://github.com/")
+        : new Uri(ApiBaseUrl, ApiBaseUrl.AbsolutePath.EndsWith("/api/v3/", StringComparison.OrdinalIgnoreCase) ? "../../" : "/");
+
+    /// <summary>
+    /// How often an evidence link on GitHub is looked at again once checked (<c>Evidence.EvidenceCheckRunner</c>). Every
+    /// link costs one request per look, from the organization's token's hourly budget (5,000 for a personal token).
+    /// </summary>
+    public TimeSpan EvidenceRecheckInterval { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>The most evidence checks one worker claims per round; the rest wait for the next round.</summary>
+    public int EvidenceChecksPerRound { get; init; } = 50;
 
     /// <summary>Per request to the API (branch and repository lookups).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);

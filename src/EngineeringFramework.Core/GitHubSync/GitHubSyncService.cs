@@ -120,11 +120,19 @@ public sealed class GitHubSyncService(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (request.Token is not null)
+        {
+            // Evidence links that could not be checked without a working token are looked at again with the new one.
+            await db.EvidenceChecks
+                .Where(c => c.State == Evidence.EvidenceState.NotConnected || c.State == Evidence.EvidenceState.Failed)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.DueAt, now), cancellationToken);
+        }
+
         return await ViewAsync(organizationId, cancellationToken);
     }
 
     public const string TokenRequiredForNewSource =
-        "Changing the owner, repository or branch requires entering the token again: a stored token is used only for the repository and branch it was entered for.";
+        "Changing the owner, repository or branch requires entering the token again: a stored token stays with the repository and branch it was entered for.";
 
     /// <summary>GitHub owner and repository names ignore case; branch names do not.</summary>
     private static bool SameSource(GitHubSyncSettings settings, ConfigureGitHubSyncRequest request)

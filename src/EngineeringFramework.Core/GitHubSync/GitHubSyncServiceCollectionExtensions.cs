@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EngineeringFramework.Core.GitHubSync;
 
@@ -18,9 +19,12 @@ public static class GitHubSyncServiceCollectionExtensions
         services.AddScoped<GitHubSyncService>();
         services.AddScoped<GitHubWebhookReceiver>();
         services.AddScoped<FrameworkCheckService>();
+        services.AddSingleton<Evidence.EvidenceCheckRunner>();
+        services.TryAddSingleton<Evidence.EvidenceCheckSignal>();
         if (options.RunWorker)
         {
             services.AddHostedService<GitHubSyncWorker>();
+            services.AddHostedService<Evidence.EvidenceCheckWorker>();
         }
 
         return services;

@@ -23,7 +23,7 @@ namespace EngineeringFramework.Core.OrganizationArchives;
 /// from one. Export is for the organization's admins; import, like onboarding, for any signed-in user, who becomes the
 /// new organization's one admin.
 /// </summary>
-public sealed class OrganizationArchiveService(AppDbContext db, TenantContext tenant, Authorizer authorizer, RelationshipWriter relationships, TimeProvider time)
+public sealed class OrganizationArchiveService(AppDbContext db, TenantContext tenant, Authorizer authorizer, RelationshipWriter relationships, TimeProvider time, Evidence.EvidenceTracker? evidence = null)
 {
     private const string What = "Organization";
 
@@ -185,6 +185,7 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
 
         var projects = new Dictionary<Guid, Guid>();
         var items = new Dictionary<Guid, Guid>();
+        var imported = new List<ChecklistItem>();
         foreach (var archived in archive.Projects)
         {
             var project = new Project
@@ -205,6 +206,7 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
                 var row = ToItem(item, organization.Id, project.Id, Map);
                 items[item.Id] = row.Id;
                 project.ChecklistItems.Add(row);
+                imported.Add(row);
             }
 
             db.Projects.Add(project);
@@ -242,6 +244,13 @@ public sealed class OrganizationArchiveService(AppDbContext db, TenantContext te
             };
             db.RoleTemplates.Add(template);
             RoleTemplateService.WriteNewRoleTemplateTuples(relationships, template, permissions);
+        }
+
+        if (evidence is not null)
+        {
+            // Evidence checks are not in the archive: the links on GitHub are tracked afresh, and checked once the new
+            // organization stores a GitHub token (until then they say so).
+            await evidence.TrackAsync([.. imported.Where(i => i.EvidenceLinks.Count > 0).Select(i => new Evidence.EvidenceTracker.Touched(i, LinksChanged: true, Accepted: false))], cancellationToken);
         }
 
         // One save is one transaction: the organization, its rows and its tuples commit together or not at all.

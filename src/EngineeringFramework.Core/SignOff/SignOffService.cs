@@ -20,7 +20,7 @@ namespace EngineeringFramework.Core.SignOff;
 /// (<c>can_set_&lt;status&gt;</c> on the project, asked without agent context). That can be the person the agent acted
 /// for: the policy puts a person in the loop; it does not ask for a second one.
 /// </remarks>
-public sealed class SignOffService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time)
+public sealed class SignOffService(AppDbContext db, TenantContext tenant, Authorizer authorizer, MarkdownRenderer markdown, TimeProvider time, Evidence.EvidenceTracker? evidence = null)
 {
     public const string ConfirmedAction = "checklist_item.confirmed";
     public const string SentBackAction = "checklist_item.sent_back";
@@ -128,6 +128,7 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
         }
 
         item.AwaitingStatus = null;
+        var completed = false;
         if (confirm)
         {
             var reason = request.Status == ChecklistItemStatus.NotApplicable ? request.NotApplicableReason : null;
@@ -135,6 +136,7 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
             {
                 changes["status"] = ChecklistItemChangeSet.FromTo(item.Status.ToString(), request.Status.ToString());
                 item.ChangeStatus(request.Status, now);
+                completed = request.Status == ChecklistItemStatus.Done;
             }
 
             if (item.NotApplicableReason != reason)
@@ -160,6 +162,11 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
             ChangesJson = ChecklistItemChangeSet.ToJson(changes),
             At = now,
         });
+        if (evidence is not null && completed)
+        {
+            // The evidence a person just accepted is what later changes are measured against.
+            await evidence.TrackAsync([new(item, LinksChanged: false, Accepted: true)], cancellationToken);
+        }
 
         try
         {
@@ -170,6 +177,8 @@ public sealed class SignOffService(AppDbContext db, TenantContext tenant, Author
             // Someone decided the request, or changed the item, between our read and our write: theirs stands.
             throw new ConflictException("This request or its item changed while your decision was being saved; read it again.");
         }
+
+        evidence?.Saved();
 
         return (await ViewsAsync(db.SignOffRequests.AsNoTracking().Where(r => r.Id == requestId), cancellationToken))[0];
     }

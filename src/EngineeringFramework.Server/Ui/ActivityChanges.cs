@@ -22,6 +22,11 @@ public static class ActivityChanges
     public static string? Summary(ActivityEntryView entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Action == Core.Evidence.EvidenceCheckRunner.EvidenceChangedAction)
+        {
+            return "found that a GitHub file given as evidence changed since it was accepted";
+        }
+
         if (!IsSignOff(entry) || entry.Changes.ValueKind != JsonValueKind.Object)
         {
             return null;

@@ -80,13 +80,14 @@ public sealed class ChecklistReadFidelityTests
     public void A_stored_row_reads_into_every_field()
     {
         var state = Assert.Single(SqliteItemStates.Parse(Encoding.UTF8.GetBytes(
-            "[\"0193A3B4-0000-7000-8000-000000000001\",\"NotApplicable\",\"Not ours.\",\"a \\\"b\\\"\",\"0193a3b4-0000-7000-8000-000000000002\",\"2031-02-28\",[\"https://x.test/1\"],\"2026-03-04 05:06:07.1234567\",null,42,\"2026-05-06 07:08:09\",\"Done\",\"2026-03-01 10:00:00\",\"2026-04-01 11:00:00.5\",30]")));
+            "[\"0193A3B4-0000-7000-8000-000000000001\",\"NotApplicable\",\"Not ours.\",\"a \\\"b\\\"\",\"0193a3b4-0000-7000-8000-000000000002\",\"2031-02-28\",[\"https://x.test/1\"],\"2026-03-04 05:06:07.1234567\",null,42,\"2026-05-06 07:08:09\",\"Done\",\"2026-03-01 10:00:00\",\"2026-04-01 11:00:00.5\",30,\"2026-04-02 12:00:00\"]")));
 
         Assert.Equal(
             new ChecklistReader.ItemState(Guid.Parse("0193a3b4-0000-7000-8000-000000000001"), ChecklistItemStatus.NotApplicable, "Not ours.", "a \"b\"",
                 Guid.Parse("0193a3b4-0000-7000-8000-000000000002"), new DateOnly(2031, 2, 28), state.EvidenceLinks, new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc).AddTicks(1234567), null, 42,
                 new DateTime(2026, 5, 6, 7, 8, 9, DateTimeKind.Utc), ChecklistItemStatus.Done,
-                new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc), new DateTime(2026, 4, 1, 11, 0, 0, 500, DateTimeKind.Utc), 30),
+                new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc), new DateTime(2026, 4, 1, 11, 0, 0, 500, DateTimeKind.Utc), 30,
+                new DateTime(2026, 4, 2, 12, 0, 0, DateTimeKind.Utc)),
             state);
         Assert.Equal(["https://x.test/1"], state.EvidenceLinks);
     }

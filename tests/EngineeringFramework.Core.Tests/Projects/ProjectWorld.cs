@@ -40,9 +40,9 @@ internal sealed class ProjectWorld : IAsyncDisposable
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public static async Task<ProjectWorld> CreateAsync(DatabaseProvider? provider = null, FrameworkDefinition? framework = null, TimeProvider? time = null)
+    public static async Task<ProjectWorld> CreateAsync(DatabaseProvider? provider = null, FrameworkDefinition? framework = null, TimeProvider? time = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configure = null)
     {
-        var world = new ProjectWorld(await CoreServices.CreateAsync(provider, time));
+        var world = new ProjectWorld(await CoreServices.CreateAsync(provider, time, configure));
         world.SystemFrameworkId = (await world.ImportSystemFrameworkAsync(framework ?? FrameworkFixture.Valid().ParseValid())).Id;
         world.Ada = await world.Core.CreateUserAsync("ada");
         world.Ben = await world.Core.CreateUserAsync("ben");

@@ -15,7 +15,7 @@ namespace EngineeringFramework.Testing;
 /// (<c>POST /repos/{owner}/{repo}/statuses/{sha}</c>, <c>GET /repos/{owner}/{repo}/commits/{ref}/statuses</c>).
 /// Every request is recorded with the token it carried.
 /// </summary>
-public sealed class FakeGitHub : IAsyncDisposable
+public sealed partial class FakeGitHub : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, Repo> repositories = new(StringComparer.OrdinalIgnoreCase);
@@ -83,6 +83,7 @@ public sealed class FakeGitHub : IAsyncDisposable
         app.MapGet("/repos/{owner}/{repo}/tarball/{**reference}", (string owner, string repo, string reference, HttpContext context) => fake.TarballAsync(owner, repo, reference, context));
         app.MapPost("/repos/{owner}/{repo}/statuses/{sha}", (string owner, string repo, string sha, HttpContext context) => fake.PostStatusAsync(owner, repo, sha, context));
         app.MapGet("/repos/{owner}/{repo}/commits/{reference}/statuses", (string owner, string repo, string reference, HttpContext context) => fake.ListStatusesAsync(owner, repo, reference, context));
+        fake.MapEvidenceEndpoints(app);
         app.MapGet("/_codeload/{owner}/{repo}/tar.gz/{sha}", (string owner, string repo, string sha, HttpContext context) => fake.ArchiveAsync(owner, repo, sha, context));
         await app.StartAsync();
         return fake;
@@ -91,8 +92,15 @@ public sealed class FakeGitHub : IAsyncDisposable
     /// <summary>Points <paramref name="branch"/> at a new commit holding <paramref name="files"/>; returns its sha.</summary>
     public string Push(string owner, string repository, string branch, IReadOnlyDictionary<string, byte[]> files)
     {
+        var repo = repositories.GetOrAdd($"{owner}/{repository}", _ => new Repo(owner, repository));
+        var parent = repo.Branches.GetValueOrDefault(branch);
         var sha = Commit(owner, repository, files);
-        repositories[$"{owner}/{repository}"].Branches[branch] = sha;
+        if (parent is not null)
+        {
+            repo.Parents[sha] = parent;
+        }
+
+        repo.Branches[branch] = sha;
         return sha;
     }
 
@@ -431,6 +439,12 @@ public sealed class FakeGitHub : IAsyncDisposable
         public ConcurrentDictionary<string, string> Branches { get; } = new(StringComparer.Ordinal);
 
         public ConcurrentDictionary<string, IReadOnlyDictionary<string, byte[]>> Commits { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Each pushed commit's parent (the branch head it was pushed on).</summary>
+        public ConcurrentDictionary<string, string> Parents { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Pull requests by number: their state ("open", "closed") and whether merged.</summary>
+        public ConcurrentDictionary<int, (string State, bool Merged)> PullRequests { get; } = new();
     }
 }
 
@@ -456,4 +470,10 @@ public enum FakeGitHubEndpoint
 
     /// <summary><c>POST /repos/{owner}/{repo}/statuses/{sha}</c>: a commit status.</summary>
     Status,
+
+    /// <summary><c>GET /repos/{owner}/{repo}/commits</c> and <c>…/commits/{ref}</c>: commit history and single commits (evidence checks).</summary>
+    Commits,
+
+    /// <summary><c>GET /repos/{owner}/{repo}/pulls/{number}</c> (evidence checks).</summary>
+    PullRequest,
 }

@@ -132,6 +132,7 @@ public sealed partial class TenantFilterTests
             new GitHubWebhookDelivery { OrganizationId = organization, DeliveryId = "delivery-1", ReceivedAt = now },
             new FrameworkCheck { OrganizationId = organization, CommitSha = new string('a', 40), Branch = "feature", RequestedAt = now },
             new EngineeringFramework.Core.SignOff.SignOffRequest { OrganizationId = organization, ProjectId = project.Id, ChecklistItemId = item.Id, Status = EngineeringFramework.Core.Checklists.ChecklistItemStatus.Done, RequestedByUserId = member.UserId, Surface = Surface.Mcp, RequestedAt = now },
+            new EngineeringFramework.Core.Evidence.EvidenceCheck { OrganizationId = organization, ProjectId = project.Id, ChecklistItemId = item.Id, Url = "https://github.com/acme/app/blob/main/README.md", Kind = EngineeringFramework.Core.Evidence.EvidenceKind.File, DueAt = now },
             Framework(organization));
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
     }

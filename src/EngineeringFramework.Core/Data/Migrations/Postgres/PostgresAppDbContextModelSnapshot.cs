@@ -187,6 +187,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
+                    b.Property<DateTime?>("EvidenceChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.PrimitiveCollection<List<string>>("EvidenceLinks")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -319,6 +322,75 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId", "Name");
 
                     b.ToTable("Departments");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Evidence.EvidenceCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ChecklistItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("LatestCommitSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RecordedCommitSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChecklistItemId");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("EvidenceChecks", (string)null);
                 });
 
             modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
@@ -1371,6 +1443,21 @@ namespace EngineeringFramework.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("EngineeringFramework.Core.Departments.Department", b =>
                 {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Evidence.EvidenceCheck", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Checklists.ChecklistItem", null)
+                        .WithMany()
+                        .HasForeignKey("ChecklistItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")

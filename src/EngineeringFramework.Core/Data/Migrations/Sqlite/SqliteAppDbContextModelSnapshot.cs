@@ -182,6 +182,9 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.Property<string>("DueDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvidenceChangedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EvidenceLinks")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -316,6 +319,76 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Name");
 
                     b.ToTable("Departments");
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Evidence.EvidenceCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ChecklistItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DueAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LatestCommitSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedCommitSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChecklistItemId");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("EvidenceChecks", (string)null);
                 });
 
             modelBuilder.Entity("EngineeringFramework.Core.Frameworks.Versions.FrameworkVersion", b =>
@@ -1391,6 +1464,21 @@ namespace EngineeringFramework.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("EngineeringFramework.Core.Departments.Department", b =>
                 {
+                    b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EngineeringFramework.Core.Evidence.EvidenceCheck", b =>
+                {
+                    b.HasOne("EngineeringFramework.Core.Checklists.ChecklistItem", null)
+                        .WithMany()
+                        .HasForeignKey("ChecklistItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("EngineeringFramework.Core.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
