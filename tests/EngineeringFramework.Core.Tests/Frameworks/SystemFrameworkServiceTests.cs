@@ -64,6 +64,23 @@ public sealed class SystemFrameworkServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_super_admin_sets_and_clears_an_items_review_interval_and_an_out_of_range_one_is_refused_naming_the_field()
+    {
+        var saved = await Run(s => s.UpdateItemAsync(sam, "roadmap", new UpdateFrameworkItemRequest("Roadmap", false, "# Roadmap\n", 90), Cancel));
+        var every90 = await Run(s => s.GetItemAsync(sam, "roadmap", Cancel));
+        var tooLong = await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.UpdateItemAsync(sam, "roadmap", new UpdateFrameworkItemRequest("Roadmap", false, null, 3651), Cancel)));
+        var zero = await Assert.ThrowsAsync<ValidationException>(() => Run(s => s.UpdateItemAsync(sam, "roadmap", new UpdateFrameworkItemRequest("Roadmap", false, null, 0), Cancel)));
+        var afterRefusals = await Run(s => s.GetAsync(sam, Cancel));
+        await Run(s => s.UpdateItemAsync(sam, "roadmap", new UpdateFrameworkItemRequest("Roadmap", false, "# Roadmap\n"), Cancel));
+        var cleared = await Run(s => s.GetItemAsync(sam, "roadmap", Cancel));
+
+        Assert.Equal(90, every90.ReviewIntervalDays);
+        Assert.All([tooLong, zero], e => Assert.Equal("ReviewIntervalDays", Assert.Single(e.Errors).PropertyName));
+        Assert.Equal(saved.VersionId, afterRefusals.VersionId);
+        Assert.Null(cleared.ReviewIntervalDays);
+    }
+
+    [Fact]
     public async Task Unknown_slugs_are_not_found()
     {
         await Assert.ThrowsAsync<NotFoundException>(() => Run(s => s.GetItemAsync(sam, "no-such-item", Cancel)));

@@ -45,7 +45,8 @@ public sealed record SystemFrameworkItemDetails(
 
 public sealed record SystemFrameworkTemplateDetails(string Slug, string Name, string Markdown);
 
-public sealed record UpdateFrameworkItemRequest(string Name, bool Optional, string? DefinitionMarkdown);
+/// <summary>Replaces an item's editable fields; a null <see cref="ReviewIntervalDays"/> means no periodic review.</summary>
+public sealed record UpdateFrameworkItemRequest(string Name, bool Optional, string? DefinitionMarkdown, int? ReviewIntervalDays = null);
 
 public sealed record UpdateFrameworkTemplateRequest(string Name, string Markdown);
 
@@ -73,6 +74,7 @@ internal sealed class UpdateFrameworkItemValidator : AbstractValidator<UpdateFra
     {
         RuleFor(r => r.Name).NotNull();
         RuleFor(r => r.DefinitionMarkdown).Storable();
+        RuleFor(r => r.ReviewIntervalDays).InclusiveBetween(1, FrameworkLimits.MaxReviewIntervalDays).When(r => r.ReviewIntervalDays is not null);
     }
 }
 
@@ -218,14 +220,14 @@ public sealed class SystemFrameworkService(AppDbContext db, Authorizer authorize
             throw new NotFoundException("Framework item");
         }
 
-        // "with" keeps what the form does not edit (template, review interval): an edit of the name never drops them.
+        // "with" keeps what the form does not edit (the template): an edit of the name never drops it.
         var edited = framework with
         {
             Categories = [.. framework.Categories.Select(c => c with
             {
                 Subcategories = [.. c.Subcategories.Select(s => s with
                 {
-                    Items = [.. s.Items.Select(i => i.Slug != itemSlug ? i : i with { Name = request.Name, Optional = request.Optional, DefinitionMarkdown = request.DefinitionMarkdown })],
+                    Items = [.. s.Items.Select(i => i.Slug != itemSlug ? i : i with { Name = request.Name, Optional = request.Optional, DefinitionMarkdown = request.DefinitionMarkdown, ReviewIntervalDays = request.ReviewIntervalDays })],
                 })],
             })],
         };
