@@ -100,9 +100,11 @@ public sealed partial record GitHubEvidenceLink(string Url, EvidenceKind Kind, s
             && (string.Equals(uri.Host, webRoot.Host, StringComparison.OrdinalIgnoreCase)
                 || (webRoot.Host.Equals("github.com", StringComparison.OrdinalIgnoreCase) && uri.Host.Equals("www.github.com", StringComparison.OrdinalIgnoreCase)));
 
-    // A repository path as git stores it: no empty, "." or ".." segment, no control characters.
+    // A repository path as git stores it: no empty, "." or ".." segment, no control characters; and none of the
+    // characters that would change the meaning of the API address it is put into ('?', '#', '%', '\'), which git allows
+    // in names but no evidence file needs.
     private static bool IsValidPath(string path)
         => path.Length is > 0 and <= MaxPathLength
-            && !path.Any(char.IsControl)
+            && !path.Any(c => char.IsControl(c) || c is '?' or '#' or '%' or '\\')
             && path.Split('/').All(s => s is not ("" or "." or ".."));
 }
