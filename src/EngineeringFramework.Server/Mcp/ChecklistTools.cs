@@ -17,7 +17,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
     /// a returned object serialized the checklist several times per call.
     /// </remarks>
     [McpServerTool(Name = "get_checklist", Title = "Get a project's checklist", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(CompactChecklist))]
-    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it); retired: true marks an item a framework upgrade removed (read-only, kept for the record) and definitionChangedSinceDone: true one whose definition changed after it was finished (review it, then set its status); stale: true (with staleReason, e.g. ReviewOverdue, and reviewDueOn) marks a Done item whose periodic review (reviewIntervalDays, set by the framework) is overdue: it is still Done, check its evidence and call mark_item_reviewed, or update it. Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
+    [Description("Returns a project's checklist grouped by category and subcategory in framework order, optionally only the items matching every filter given. Compact by default: each item's id, slug, name, status, whether it is optional, its template slug and its version (needed to update it); retired: true marks an item a framework upgrade removed (read-only, kept for the record) and definitionChangedSinceDone: true one whose definition changed after it was finished (review it, then set its status); stale: true (with staleReason, e.g. ReviewOverdue, and reviewDueOn) marks a Done item whose periodic review (reviewIntervalDays, set by the framework) is overdue, or (staleReason EvidenceChanged) whose evidence file on GitHub changed since it was accepted: it is still Done, check its evidence and call mark_item_reviewed, or update it. Set compact=false to add notes, evidence links, assignee, due date and not-applicable reason.")]
     public Task<CallToolResult> GetChecklistAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id, from list_projects.")] Guid project_id,
@@ -72,7 +72,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
     }
 
     [McpServerTool(Name = "get_checklist_item", Title = "Get a checklist item with its definition", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Returns one checklist item: its status and fields, its definition in markdown (what it means, why it matters, how to complete it, definition of done) and the template it points to, if any (read it with get_template).")]
+    [Description("Returns one checklist item: its status and fields, its definition in markdown (what it means, why it matters, how to complete it, definition of done) and the template it points to, if any (read it with get_template); evidence lists what the last check of each evidence link on GitHub found (state Resolves, Missing, Pending, Failed or NotConnected; for a file the recorded and latest commit, and changed: true when it changed since it was accepted).")]
     public Task<ChecklistItemDetails> GetChecklistItemAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id.")] Guid project_id,
@@ -112,7 +112,7 @@ internal sealed class ChecklistTools(IHttpContextAccessor http, ChecklistService
         }, new Dictionary<string, string> { [nameof(UpdateChecklistItemRequest.EvidenceLinks)] = "evidence_link" });
 
     [McpServerTool(Name = "mark_item_reviewed", Title = "Mark a done checklist item reviewed", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Records that a Done item was looked at again and still holds: its periodic review (reviewIntervalDays) starts over, so it is no longer stale. Nothing else changes (status, notes and evidence stay). Only for Done items; pass the item's current version (refused if someone changed it since). Only mark an item reviewed when you actually checked its evidence; the history records it as done by the user through this agent.")]
+    [Description("Records that a Done item was looked at again and still holds: its periodic review (reviewIntervalDays) starts over and its evidence on GitHub is accepted as it now stands, so it is no longer stale. Nothing else changes (status, notes and evidence stay). Only for Done items; pass the item's current version (refused if someone changed it since). Only mark an item reviewed when you actually checked its evidence; the history records it as done by the user through this agent.")]
     public Task<ChecklistItemView> MarkItemReviewedAsync(
         [Description("The organization's id, from whoami.")] Guid organization_id,
         [Description("The project's id.")] Guid project_id,
