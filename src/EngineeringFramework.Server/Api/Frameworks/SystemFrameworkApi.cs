@@ -29,7 +29,7 @@ internal static class SystemFrameworkApi
             .ProducesValidationProblem();
         group.MapPut("/categories/{categorySlug}", UpdateCategoryAsync).WithName("UpdateSystemFrameworkCategory").WithSummary("Rename or describe a category (creates a new version).").ProducesValidationProblem();
         group.MapPut("/categories/{categorySlug}/subcategories/{subcategorySlug}", UpdateSubcategoryAsync).WithName("UpdateSystemFrameworkSubcategory").WithSummary("Rename or describe a subcategory (creates a new version).").ProducesValidationProblem();
-        group.MapPut("/items/{itemSlug}", UpdateItemAsync).WithName("UpdateSystemFrameworkItem").WithSummary("Edit an item's name, optionality and definition (creates a new version).").ProducesValidationProblem();
+        group.MapPut("/items/{itemSlug}", UpdateItemAsync).WithName("UpdateSystemFrameworkItem").WithSummary("Edit an item's name, optionality, definition and review interval (creates a new version; a missing reviewIntervalDays clears it).").ProducesValidationProblem();
         group.MapPut("/templates/{templateSlug}", UpdateTemplateAsync).WithName("UpdateSystemFrameworkTemplate").WithSummary("Edit a template's name and markdown (creates a new version).").ProducesValidationProblem();
         return endpoints;
     }
