@@ -8,7 +8,7 @@ namespace EngineeringFramework.Core.Evidence;
 /// The background loop: looks at every due evidence link, then sleeps until a link falls due in this process or the poll
 /// interval passes (links added through other instances, rechecks that came due, claims of crashed workers).
 /// </summary>
-internal sealed partial class EvidenceCheckWorker(EvidenceCheckRunner runner, EvidenceCheckSignal signal, GitHubSyncOptions options, ILogger<EvidenceCheckWorker> logger) : BackgroundService
+internal sealed partial class EvidenceCheckWorker(EvidenceCheckRunner runner, EvidenceCheckSignal signal, GitHubSyncOptions options, TimeProvider time, ILogger<EvidenceCheckWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,7 +30,7 @@ internal sealed partial class EvidenceCheckWorker(EvidenceCheckRunner runner, Ev
 
             try
             {
-                await signal.WaitAsync(options.PollInterval, stoppingToken);
+                await signal.WaitAsync(options.PollInterval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

@@ -95,21 +95,4 @@ public sealed class EvidenceTracker(AppDbContext db, TimeProvider time, Evidence
 }
 
 /// <summary>Wakes this process's evidence worker when a check falls due now (other processes find it on their next poll).</summary>
-public sealed class EvidenceCheckSignal
-{
-    private readonly SemaphoreSlim due = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            due.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already due to look.
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => due.WaitAsync(timeout, cancellationToken);
-}
+public sealed class EvidenceCheckSignal : WakeSignal;

@@ -108,25 +108,12 @@ public sealed record FrameworkCheckRequest(string CommitSha, string? Branch, int
 /// In-process notifications between the queue, the worker and anyone waiting for a job: a new job wakes the
 /// worker at once (other instances find it on their next poll), and a finished job completes its waiters.
 /// </summary>
-public sealed class GitHubSyncSignal
+public sealed class GitHubSyncSignal : WakeSignal
 {
-    private readonly SemaphoreSlim queued = new(0, 1);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> finished = new();
 
-    public void JobQueued()
-    {
-        try
-        {
-            queued.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // The worker is already due to look: one wake-up covers any number of new jobs.
-        }
-    }
-
-    /// <summary>Waits until a job is queued in this process or <paramref name="timeout"/> passes.</summary>
-    public Task WaitForJobAsync(TimeSpan timeout, CancellationToken cancellationToken) => queued.WaitAsync(timeout, cancellationToken);
+    /// <summary>One wake-up covers any number of new jobs.</summary>
+    public void JobQueued() => Wake();
 
     public void JobFinished(Guid jobId)
     {

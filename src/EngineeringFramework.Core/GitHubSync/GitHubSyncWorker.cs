@@ -36,7 +36,7 @@ internal sealed partial class GitHubSyncWorker(GitHubSyncRunner runner, GitHubSy
 
             try
             {
-                await signal.WaitForJobAsync(options.PollInterval, stoppingToken);
+                await signal.WaitAsync(options.PollInterval, TimeProvider.System, stoppingToken);
             }
             catch (OperationCanceledException)
             {
